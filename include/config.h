@@ -1,0 +1,84 @@
+/*
+ * config.h: countis-tui.ini, parsed with inih through our own line reader.
+ *
+ * The loader owns every string it stores (config_free releases them). Errors
+ * name file:line, the section, the key and the value, and carry exit code 78
+ * (EXIT_CONFIG) or 66 (EXIT_NOINPUT) for a file that cannot be read.
+ */
+#ifndef CONFIG_H
+#define CONFIG_H
+
+#include "err.h"
+
+#define CONFIG_MAX_LINE		198	/* longest line (bytes, without \n) */
+#define CONFIG_MAX_BUSES	32
+#define CONFIG_MAX_METERS	512
+
+enum bus_type { BUS_RTU, BUS_TCP };
+enum csv_dialect { CSV_RFC4180, CSV_EXCEL_EU };
+
+struct bus_conf {
+	char		*name;		/* after "bus " in the section name */
+	int		 line;		/* line of the section header */
+	enum bus_type	 type;
+	char		*device;	/* rtu */
+	int		 baud;		/* 4800 9600 19200 38400 */
+	char		 parity;	/* 'N' 'E' 'O' */
+	int		 stop_bits;	/* 1 2 */
+	int		 timeout_ms;	/* 10..10000 */
+	char		*host;		/* tcp */
+	int		 port;		/* 1..65535, default 502 */
+};
+
+struct meter_conf {
+	char		*name;		/* after "meter " */
+	int		 line;
+	char		*bus_name;
+	int		 bus;		/* index into config.buses */
+	int		 address;	/* 1..247 */
+	int		 poll_ms;	/* 100..3600000 */
+	char		*label;		/* never NULL: defaults to name */
+};
+
+struct config {
+	char		*path;		/* the file read, or "(demo)" */
+	char		*theme;		/* default "default" */
+	int		 refresh_ms;	/* 50..10000, default 1000 */
+	int		 writes;	/* 0 off, 1 on */
+	char		*export_dir;	/* default "." */
+	enum csv_dialect csv_dialect;	/* default rfc4180 */
+	struct bus_conf	 buses[CONFIG_MAX_BUSES];
+	int		 nbuses;
+	struct meter_conf meters[CONFIG_MAX_METERS];
+	int		 nmeters;
+};
+
+/* Set every field to its default, no buses, no meters. */
+void	config_init(struct config *);
+/* Release what config_load stored; the struct can be loaded again. */
+void	config_free(struct config *);
+
+/*
+ * Load path into cfg (after config_init). Returns 0, or -1 with e->msg such
+ * as "countis-tui.ini:14: [bus main] baud = '19201': expected 4800, 9600,
+ * 19200 or 38400" and e->code = EXIT_CONFIG (EXIT_NOINPUT when the file is
+ * missing or unreadable).
+ */
+int	config_load(struct config *cfg, const char *path, struct err *e);
+
+/*
+ * Find the configuration file per PRODUCT.md: explicit (-c), else
+ * $COUNTIS_TUI_CONFIG, ./countis-tui.ini, $XDG_CONFIG_HOME (default
+ * ~/.config)/countis-tui/countis-tui.ini, SYSCONFDIR/countis-tui.ini,
+ * /etc/countis-tui.ini. Writes the path to buf; returns 0, or -1 (exit 66)
+ * naming every place looked at.
+ */
+int	config_find(const char *explicit_path, char *buf, size_t len,
+	    struct err *e);
+
+/* Wire time in microseconds of one character (start, 8 data, parity, stop). */
+long	bus_char_us(const struct bus_conf *);
+
+const char *bus_parity_name(char parity);	/* "none" "even" "odd" */
+
+#endif

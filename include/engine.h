@@ -1,0 +1,73 @@
+/*
+ * engine.h: the poll engine. Owns the buses (one worker thread each, owning
+ * its modbus_t), the meters and the poll plan; schedules polls on a libev
+ * loop and never blocks it. Results come back through a queue and ev_async
+ * and are applied to the model on the loop thread.
+ */
+#ifndef ENGINE_H
+#define ENGINE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "config.h"
+#include "err.h"
+#include "meter.h"
+#include "stats.h"
+
+struct ev_loop;
+struct engine;
+
+/* What the console shows per bus. */
+struct bus_view {
+	const struct bus_conf	*conf;
+	struct link_stats	 stats;
+	int			 connected;	/* device open / TCP connected */
+	char			 last_error[128];	/* e.g. "open /dev/ttyUSB0: No such file" */
+	uint32_t		 round_us;	/* measured time of one poll round of every meter */
+	uint32_t		 wire_round_us;	/* wire-time bound of one round at the line speed */
+	int			 wanted_ms;	/* smallest poll_ms of its meters */
+	int			 achievable_ms;	/* refresh the bus can carry */
+	int			 nmeters;
+};
+
+/* Called on the loop thread each time a meter completes a poll cycle. */
+typedef void	engine_cycle_cb(void *arg, const struct meter *);
+
+struct engine	*engine_new(struct ev_loop *, const struct config *, struct err *);
+/* Start the workers and the timers. Returns 0 or -1 (e set). */
+int		 engine_start(struct engine *, struct err *);
+/* Stop timers, ask workers to finish, join them. Idempotent. */
+void		 engine_stop(struct engine *);
+void		 engine_free(struct engine *);	/* NULL is fine */
+
+void		 engine_on_cycle(struct engine *, engine_cycle_cb *, void *arg);
+
+int		 engine_nmeters(const struct engine *);
+const struct meter *engine_meter(const struct engine *, int i);
+int		 engine_nbuses(const struct engine *);
+const struct bus_view *engine_bus(const struct engine *, int i);
+const struct config *engine_config(const struct engine *);
+
+/* Monotonic and wall clocks in ms, as the engine stamps samples. */
+int64_t		 engine_now_ms(void);
+int64_t		 engine_wall_ms(void);
+
+/*
+ * Guarded writes (PRODUCT.md): refused unless cfg->writes is on and
+ * `confirmed` is set by a screen that asked the operator; never unit 0; never
+ * 0xE200..0xE224. done(arg, rc, msg) runs on the loop thread when the bus
+ * answered (rc 0) or failed (rc -1, msg says why). Returns 0 when queued,
+ * -1 with e->msg when refused (nothing is sent).
+ */
+typedef void	engine_write_cb(void *arg, int rc, const char *msg);
+int		 engine_write_tariff(struct engine *, int meter, int tariff,
+		    int confirmed, engine_write_cb *, void *arg, struct err *);
+/* Clock: day, month, year (full, e.g. 2026), hour, minute, second. */
+int		 engine_write_clock(struct engine *, int meter, const int ymdhms[6],
+		    int confirmed, engine_write_cb *, void *arg, struct err *);
+
+/* Print the poll plan of one E34 and its wire time at bus b's speed. */
+void		 engine_print_plan(const struct bus_conf *, FILE *);
+
+#endif

@@ -1,0 +1,105 @@
+/*
+ * meter.h: what the console knows about one meter. Model only: no curses, no
+ * modbus. The engine writes into it on the loop thread (meter_apply_*); views
+ * read it through const pointers between loop iterations.
+ */
+#ifndef METER_H
+#define METER_H
+
+#include <stdint.h>
+
+#include "config.h"
+#include "regdecode.h"
+#include "regmap.h"
+#include "stats.h"
+
+#define METER_TREND_LEN	60	/* sparkline history per register */
+
+enum meter_status {
+	MS_UNKNOWN,	/* not polled yet, or identifying */
+	MS_OK,
+	MS_TIMEOUT,	/* last cycle got no answer */
+	MS_CRC,		/* last cycle got a corrupt answer */
+	MS_EXCEPTION,	/* last cycle got a Modbus exception: exc_code */
+	MS_IO,		/* device or connection error */
+	MS_NOT_E34	/* identification says another device */
+};
+
+/* One register's latest value and its statistics since start. */
+struct reg_sample {
+	struct reg_value v;		/* latest decoded value */
+	int64_t		 t_ms;		/* monotonic ms it was read; 0 = never */
+	int64_t		 wall_ms;	/* UTC ms since the epoch it was read */
+	int64_t		 min, max;	/* raw, over valid samples */
+	int64_t		 sum;		/* raw sum, for the average */
+	uint32_t	 n;		/* valid samples */
+	int32_t		 trend[METER_TREND_LEN];	/* raw, clipped to int32 */
+	uint8_t		 trend_head, trend_n;
+};
+
+struct meter_ident {
+	int		 done;		/* identification completed */
+	int		 is_e34;
+	char		 vendor[24];	/* 0xC37A */
+	char		 ext_name[24];	/* 0xC38A, trimmed */
+	char		 product_name[24];
+	char		 serial[32];	/* parts 0xC358..0xC35C as text */
+	int		 table_version;	/* raw, 101 = 1.01 */
+	int		 sw_version;	/* raw, 100 = 1.00 */
+};
+
+struct meter {
+	const struct meter_conf	*conf;
+	int			 index;		/* in config order */
+	enum meter_status	 status;
+	int			 exc_code;	/* when MS_EXCEPTION */
+	int			 offline;	/* given up; probed with back-off */
+	int			 consecutive_fail;
+	int64_t			 last_ok_ms;	/* monotonic ms of the last good cycle */
+	int64_t			 last_cycle_ms;	/* monotonic ms the last cycle ended */
+	int64_t			 last_cycle_wall_ms; /* UTC ms the last cycle started */
+	uint32_t		 last_response_ms; /* slowest answer of the last cycle */
+	uint64_t		 cycles;	/* completed poll cycles, any outcome */
+	uint64_t		 ok_cycles;
+	struct meter_ident	 ident;
+	struct link_stats	 stats;
+	struct reg_sample	 vals[REG__COUNT];	/* by enum reg_id */
+};
+
+void	meter_init(struct meter *, const struct meter_conf *, int index,
+	    int64_t now_ms);
+
+/* Store one decoded value read at now_ms / wall_ms (updates min/max/avg/trend). */
+void	meter_store(struct meter *, enum reg_id, const struct reg_value *,
+	    int64_t now_ms, int64_t wall_ms);
+
+/* The sample for id, or NULL when never read. */
+const struct reg_sample *meter_get(const struct meter *, enum reg_id);
+/* 1 and *raw when id holds a valid value read at most max_age_ms ago (0: any age). */
+int	meter_raw(const struct meter *, enum reg_id, int64_t now_ms,
+	    int64_t max_age_ms, int64_t *raw);
+/* Age in ms of id's value, -1 when never read. */
+int64_t	meter_age_ms(const struct meter *, enum reg_id, int64_t now_ms);
+
+/* "ok", "timeout", "crc", "exception-2", "io", "not-e34" (CSV words). */
+const char *meter_status_word(const struct meter *, char *buf, size_t len);
+
+/*
+ * Live consistency checks of the model (the LCD's T = T1+T2+T3+T4; no energy
+ * counter going backwards). Return 1 when the check holds or cannot be made.
+ */
+int	meter_tariffs_consistent(const struct meter *);
+int	meter_energy_monotonic(const struct meter *);
+
+/* Inferred wiring diagnosis from live values (PRODUCT.md "Talking to the meter"). */
+struct wiring_diag {
+	int	known;			/* enough readings to say anything */
+	int	phase_present[3];	/* Vn > 150 V */
+	int	current_reversed[3];	/* Pn < 0 with current flowing: Err 1/2/3 */
+	int	vn_swapped[3];		/* Err 7/8/9 */
+	int	err_codes[8];		/* 0 = ok, or 1,2,3,7,8,9 */
+	int	nerr;
+};
+void	meter_wiring(const struct meter *, int64_t now_ms, struct wiring_diag *);
+
+#endif

@@ -1,0 +1,67 @@
+#!/bin/sh
+# quickstart.sh: the README's two commands.
+#   ./quickstart.sh demo   install what is missing, build, start countis-tui --demo
+#   ./quickstart.sh test   install what is missing, build, run every test (also
+#                          under ASan/UBSan); the last line is "N passed, N failed"
+# Debian 12. Installs Debian packages with apt-get (as root, or through sudo).
+set -eu
+cd "$(dirname "$0")"
+TOP=$(pwd)
+JOBS=$(nproc 2>/dev/null || echo 2)
+
+PKGS="gcc make autoconf automake pkgconf libncurses-dev libmodbus-dev libev-dev
+libinih-dev tmux mbpoll python3 python3-pymodbus ncurses-term locales"
+
+deps() {
+	missing=""
+	for p in $PKGS; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+			missing="$missing $p"
+	done
+	[ -z "$missing" ] && return 0
+	echo "quickstart: installing$missing" >&2
+	SUDO=""
+	[ "$(id -u)" -eq 0 ] || SUDO=sudo
+	$SUDO apt-get update -q >&2
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q $missing >&2
+}
+
+# build DIR CONFIGURE-ARGS...: configure (once) and build out of tree in DIR.
+build() {
+	dir=$1; shift
+	[ -x configure ] || autoreconf -fi >&2
+	mkdir -p "$dir"
+	if [ ! -f "$dir/Makefile" ]; then
+		(cd "$dir" && "$TOP/configure" "$@" >configure.out 2>&1) ||
+			{ tail -20 "$dir/configure.out" >&2; exit 1; }
+	fi
+	make -C "$dir" -j"$JOBS" >&2
+}
+
+case "${1:-demo}" in
+demo)
+	deps
+	build build --enable-werror
+	exec build/countis-tui --demo
+	;;
+test)
+	deps
+	build build --enable-werror
+	build build-asan --enable-werror --enable-sanitize
+	rc=0
+	make -C build -j"$JOBS" check >build/check.out 2>&1 || rc=1
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		make -C build-asan -j"$JOBS" check >build-asan/check.out 2>&1 || rc=1
+	grep -E '^(PASS|FAIL|SKIP|ERROR|XPASS|XFAIL):' build/check.out build-asan/check.out | sed 's/^build/  build/' || true
+	if [ $rc -ne 0 ]; then
+		for d in build build-asan; do
+			[ -f "$d/test-suite.log" ] && sed -n '1,400p' "$d/test-suite.log"
+		done
+	fi
+	tests/summary.sh build build-asan
+	;;
+*)
+	echo "usage: $0 demo|test" >&2
+	exit 64
+	;;
+esac

@@ -1,0 +1,35 @@
+/*
+ * err.c: fill a caller-owned struct err. Formatting only; the caller decides
+ * what to do with the message.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "err.h"
+
+int
+err_set(struct err *e, const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (e == NULL)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int
+err_setc(struct err *e, int code, const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (e == NULL)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+	va_end(ap);
+	e->code = code;
+	return -1;
+}
