@@ -67,6 +67,30 @@ int		 engine_write_tariff(struct engine *, int meter, int tariff,
 int		 engine_write_clock(struct engine *, int meter, const int ymdhms[6],
 		    int confirmed, engine_write_cb *, void *arg, struct err *);
 
+/*
+ * Generic transactions for other modules (load curve paging, diagnostics):
+ * ops run one after another on the meter's bus worker, between regular polls;
+ * results are written into ops (owned by the caller, valid until cb) and cb
+ * runs on the loop thread. Writes through this path are limited to the
+ * load-curve command register (0xF000); anything else is refused with -1.
+ */
+struct engine_op {
+	int		 write;		/* 0 read (FC03), 1 write (FC16) */
+	int		 addr;
+	int		 count;		/* 1..125 */
+	uint16_t	 words[125];	/* read: out; write: in */
+	int		 outcome;	/* enum stats_outcome */
+	int		 exc_code;
+	uint32_t	 lat_us;
+};
+typedef void	engine_ops_cb(void *arg, struct engine_op *ops, int nops);
+int		 engine_submit_ops(struct engine *, int meter,
+		    struct engine_op *ops, int nops, engine_ops_cb *, void *arg,
+		    struct err *);
+
+/* Wire time (us) of one poll round of nmeters E34 at the bus's line speed. */
+uint32_t	 engine_round_wire_us(const struct bus_conf *, int nmeters);
+
 /* Print the poll plan of one E34 and its wire time at bus b's speed. */
 void		 engine_print_plan(const struct bus_conf *, FILE *);
 
