@@ -64,6 +64,14 @@ struct meter {
 	struct meter_ident	 ident;
 	struct link_stats	 stats;
 	struct reg_sample	 vals[REG__COUNT];	/* by enum reg_id */
+	/*
+	 * Set by meter_store when a counter that only grows (total and tariff
+	 * energies, not the day/week/month or partial ones) read less than
+	 * its highest valid value; kept until meter_init. Read it through
+	 * meter_energy_monotonic.
+	 */
+	int			 energy_backwards;
+	enum reg_id		 energy_backwards_id;	/* the first that did */
 };
 
 void	meter_init(struct meter *, const struct meter_conf *, int index,

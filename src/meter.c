@@ -1,0 +1,304 @@
+/*
+ * meter.c: what the console knows about one meter, and what it infers.
+ *
+ * Model only (no curses, no modbus): the engine stores decoded values here
+ * on the loop thread; screens and the CSV read them through const pointers.
+ * This file keeps per-register statistics (min, max, average, a trend ring)
+ * and derives the live checks the LCD screen and the commissioning screen
+ * show: T = T1+T2+T3+T4, counters that never go back, and the wiring
+ * diagnosis the meter itself cannot give over Modbus (PRODUCT.md, "Talking
+ * to the meter"). Reading and decoding belong to engine.c and regdecode.c.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "meter.h"
+
+/* Wiring thresholds, in raw register units (register map scales). */
+#define WIRING_V_PRESENT	15000	/* V1..V3 in 0.01 V: 150 V */
+#define WIRING_I_FLOWING	100	/* I1..I3 in mA: 0.1 A */
+
+/*
+ * Counters that only ever grow on an E34: total and per-tariff energies in
+ * every resolution. Day, week and month counters restart with their period
+ * and partial counters can be reset (E44), so they are not listed; a
+ * counter rolling over at overflow_value (0x9000) is reported as a decrease.
+ */
+static const enum reg_id meter_growing[] = {
+	REG_EA_PLUS_TOTAL, REG_ER_PLUS_TOTAL, REG_EA_MINUS_TOTAL,
+	REG_ER_MINUS_TOTAL,
+	REG_EA_PLUS_TOTAL_10WH, REG_ER_PLUS_TOTAL_10VARH,
+	REG_EA_MINUS_TOTAL_10WH,
+	REG_EA_PLUS_TOTAL_MWH, REG_ER_PLUS_TOTAL_MVARH, REG_EA_MINUS_TOTAL_MWH,
+	REG_EA_PLUS_T1, REG_EA_PLUS_T2, REG_EA_PLUS_T3, REG_EA_PLUS_T4,
+	REG_EA_PLUS_T1_10WH, REG_EA_PLUS_T2_10WH, REG_EA_PLUS_T3_10WH,
+	REG_EA_PLUS_T4_10WH,
+	REG_ER_PLUS_T1
+};
+
+/* The 10 Wh tariff registers of the LCD's T = T1+T2+T3+T4. */
+static const enum reg_id meter_tariff_10wh[] = {
+	REG_EA_PLUS_T1_10WH, REG_EA_PLUS_T2_10WH, REG_EA_PLUS_T3_10WH,
+	REG_EA_PLUS_T4_10WH
+};
+
+static const enum reg_id meter_wiring_v[3] = { REG_V1, REG_V2, REG_V3 };
+static const enum reg_id meter_wiring_i[3] = { REG_I1, REG_I2, REG_I3 };
+static const enum reg_id meter_wiring_p[3] = { REG_P1, REG_P2, REG_P3 };
+
+void
+meter_init(struct meter *m, const struct meter_conf *conf, int index,
+    int64_t now_ms)
+{
+	memset(m, 0, sizeof *m);
+	m->conf = conf;
+	m->index = index;
+	m->status = MS_UNKNOWN;
+	stats_init(&m->stats, now_ms);
+}
+
+static int
+meter_counter_grows(enum reg_id id)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof meter_growing / sizeof meter_growing[0]; i++) {
+		if (meter_growing[i] == id)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Keep v as id's latest value. Statistics and the trend count valid samples
+ * only: a "not available" reading is shown as such, never averaged as 0.
+ * t_ms 0 means "never read", so a read at time 0 is stored as 1.
+ */
+void
+meter_store(struct meter *m, enum reg_id id, const struct reg_value *v,
+    int64_t now_ms, int64_t wall_ms)
+{
+	struct reg_sample	*s;
+	int64_t			 sum;
+	int32_t			 t;
+
+	if ((unsigned)id >= REG__COUNT || v == NULL)
+		return;
+	s = &m->vals[id];
+	if (v->valid && s->n > 0 && v->raw < s->max && !m->energy_backwards &&
+	    meter_counter_grows(id)) {
+		m->energy_backwards = 1;
+		m->energy_backwards_id = id;
+	}
+	s->v = *v;
+	s->t_ms = now_ms > 0 ? now_ms : 1;
+	s->wall_ms = wall_ms;
+	if (!v->valid)
+		return;
+	if (s->n == 0 || v->raw < s->min)
+		s->min = v->raw;
+	if (s->n == 0 || v->raw > s->max)
+		s->max = v->raw;
+	/* An average over 2^63 of raw units: frozen rather than wrapped. */
+	if (!__builtin_add_overflow(s->sum, v->raw, &sum)) {
+		s->sum = sum;
+		s->n++;
+	}
+	if (v->raw > INT32_MAX)
+		t = INT32_MAX;
+	else if (v->raw < INT32_MIN)
+		t = INT32_MIN;
+	else
+		t = (int32_t)v->raw;
+	s->trend[s->trend_head] = t;
+	s->trend_head = (uint8_t)((s->trend_head + 1) % METER_TREND_LEN);
+	if (s->trend_n < METER_TREND_LEN)
+		s->trend_n++;
+}
+
+const struct reg_sample *
+meter_get(const struct meter *m, enum reg_id id)
+{
+	if ((unsigned)id >= REG__COUNT || m->vals[id].t_ms == 0)
+		return NULL;
+	return &m->vals[id];
+}
+
+int
+meter_raw(const struct meter *m, enum reg_id id, int64_t now_ms,
+    int64_t max_age_ms, int64_t *raw)
+{
+	const struct reg_sample	*s;
+
+	s = meter_get(m, id);
+	if (s == NULL || !s->v.valid)
+		return 0;
+	if (max_age_ms > 0 && now_ms - s->t_ms > max_age_ms)
+		return 0;
+	if (raw != NULL)
+		*raw = s->v.raw;
+	return 1;
+}
+
+/* A clock read before the value (never on one monotonic clock) gives 0. */
+int64_t
+meter_age_ms(const struct meter *m, enum reg_id id, int64_t now_ms)
+{
+	const struct reg_sample	*s;
+
+	s = meter_get(m, id);
+	if (s == NULL)
+		return -1;
+	return now_ms > s->t_ms ? now_ms - s->t_ms : 0;
+}
+
+/*
+ * The CSV status word, written into buf. MS_UNKNOWN (never polled) gives ""
+ * because the CSV leaves a field that was not read empty. Without a buffer
+ * the fixed words are still returned, and "exception" without its code.
+ */
+const char *
+meter_status_word(const struct meter *m, char *buf, size_t len)
+{
+	const char	*w;
+
+	switch (m->status) {
+	case MS_OK:
+		w = "ok";
+		break;
+	case MS_TIMEOUT:
+		w = "timeout";
+		break;
+	case MS_CRC:
+		w = "crc";
+		break;
+	case MS_EXCEPTION:
+		if (buf == NULL || len == 0)
+			return "exception";
+		snprintf(buf, len, "exception-%d", m->exc_code);
+		return buf;
+	case MS_IO:
+		w = "io";
+		break;
+	case MS_NOT_E34:
+		w = "not-e34";
+		break;
+	default:
+		w = "";
+		break;
+	}
+	if (buf == NULL || len == 0)
+		return w;
+	snprintf(buf, len, "%s", w);
+	return buf;
+}
+
+/*
+ * T = T1+T2+T3+T4 on the 10 Wh registers, when all five are valid and come
+ * from the same cycle (same t_ms). The meter truncates each counter to 10 Wh
+ * on its own, so the total may lead the sum of the four truncated tariffs by
+ * up to 3 counts (30 Wh) on a healthy meter; anything else fails.
+ */
+int
+meter_tariffs_consistent(const struct meter *m)
+{
+	const struct reg_sample	*tot, *t;
+	int64_t			 sum, diff;
+	size_t			 i;
+	size_t			 nt = sizeof meter_tariff_10wh /
+				    sizeof meter_tariff_10wh[0];
+
+	tot = meter_get(m, REG_EA_PLUS_TOTAL_10WH);
+	if (tot == NULL || !tot->v.valid)
+		return 1;
+	sum = 0;
+	for (i = 0; i < nt; i++) {
+		t = meter_get(m, meter_tariff_10wh[i]);
+		if (t == NULL || !t->v.valid || t->t_ms != tot->t_ms)
+			return 1;
+		sum += t->v.raw;
+	}
+	diff = tot->v.raw - sum;
+	return diff >= 0 && diff <= (int64_t)nt - 1;
+}
+
+int
+meter_energy_monotonic(const struct meter *m)
+{
+	return !m->energy_backwards;
+}
+
+/* How old the wiring readings may be: three poll periods and a second. */
+static int64_t
+meter_wiring_max_age(const struct meter *m)
+{
+	if (m->conf == NULL || m->conf->poll_ms <= 0)
+		return 0;
+	return 3 * (int64_t)m->conf->poll_ms + 1000;
+}
+
+/*
+ * A V-N swap at phase n puts the phase on the meter's N terminal: phase n
+ * still reads a phase voltage, the two others read line-to-line, sqrt(3)
+ * (1.73) times as much. Rule: each other voltage within 1.5 to 2.0 times
+ * phase n's own, and phase n present (a healthy network reads 1.0, a lost
+ * phase 0, so neither comes near).
+ */
+static int
+meter_wiring_vn_swap(const int64_t v[3], int n)
+{
+	int	k;
+
+	if (v[n] <= WIRING_V_PRESENT)
+		return 0;
+	for (k = 0; k < 3; k++) {
+		if (k == n)
+			continue;
+		if (2 * v[k] < 3 * v[n] || v[k] > 2 * v[n])
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * The wiring diagnosis from V1..V3, I1..I3 and P1..P3 (all valid and fresh,
+ * else known = 0). A swap at phase n also makes Pn negative (the voltage is
+ * measured backwards), so Err 7+n explains it and Err 1+n is not reported.
+ * A lost phase has no Err code: phase_present shows it, and err_codes holds
+ * 0 ("no error") only when every phase is present and nothing was found.
+ */
+void
+meter_wiring(const struct meter *m, int64_t now_ms, struct wiring_diag *d)
+{
+	int64_t	v[3], i[3], p[3], age;
+	int	n, all_present;
+
+	memset(d, 0, sizeof *d);
+	age = meter_wiring_max_age(m);
+	for (n = 0; n < 3; n++) {
+		if (!meter_raw(m, meter_wiring_v[n], now_ms, age, &v[n]) ||
+		    !meter_raw(m, meter_wiring_i[n], now_ms, age, &i[n]) ||
+		    !meter_raw(m, meter_wiring_p[n], now_ms, age, &p[n]))
+			return;
+	}
+	d->known = 1;
+	all_present = 1;
+	for (n = 0; n < 3; n++) {
+		d->phase_present[n] = v[n] > WIRING_V_PRESENT;
+		if (!d->phase_present[n])
+			all_present = 0;
+		d->vn_swapped[n] = meter_wiring_vn_swap(v, n);
+		d->current_reversed[n] = !d->vn_swapped[n] && p[n] < 0 &&
+		    i[n] > WIRING_I_FLOWING;
+	}
+	for (n = 0; n < 3; n++) {
+		if (d->current_reversed[n])
+			d->err_codes[d->nerr++] = 1 + n;
+	}
+	for (n = 0; n < 3; n++) {
+		if (d->vn_swapped[n])
+			d->err_codes[d->nerr++] = 7 + n;
+	}
+	if (d->nerr == 0 && all_present)
+		d->err_codes[d->nerr++] = 0;
+}
