@@ -1,3 +1,153 @@
-/* main.c: placeholder until the command line lands. */
+/*
+ * main.c: countis-tui's entry point. Parses the command line, finds and
+ * loads the configuration when the mode needs one, runs the mode and exits
+ * with its status (PRODUCT.md: 0, 64, 66, 69, 78). It is the only place that
+ * decides to exit; the modes live in their own modules (run_* in cli.h).
+ */
+#include <config.h>	/* autoconf's, for PACKAGE_VERSION (-I. comes first) */
+
+#include <limits.h>
 #include <stdio.h>
-int main(void) { puts("countis-tui"); return 0; }
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "engine.h"
+
+/*
+ * Fallbacks until the engine and the console land: weak, so the real
+ * definitions win as soon as their objects are linked. An archive member
+ * is only pulled in for an undefined symbol, so the real run_* must live in
+ * objects of countis_tui_SOURCES (or in members linked for other reasons).
+ */
+static int
+not_yet(const char *what)
+{
+	fprintf(stderr, "countis-tui: %s is not yet available\n", what);
+	return EXIT_USAGE;
+}
+
+__attribute__((weak)) int
+run_demo(UNUSED const struct opts *o)
+{
+	return not_yet("--demo");
+}
+
+__attribute__((weak)) int
+run_scan(UNUSED const struct opts *o)
+{
+	return not_yet("--scan");
+}
+
+__attribute__((weak)) int
+run_export_csv(UNUSED const struct opts *o, UNUSED const struct config *c)
+{
+	return not_yet("--export-csv");
+}
+
+__attribute__((weak)) int
+run_console(UNUSED const struct opts *o, UNUSED const struct config *c)
+{
+	return not_yet("the console");
+}
+
+__attribute__((weak)) uint32_t
+engine_round_wire_us(UNUSED const struct bus_conf *b, UNUSED int nmeters)
+{
+	return 0;
+}
+
+__attribute__((weak)) void
+engine_print_plan(UNUSED const struct bus_conf *b, UNUSED FILE *fp)
+{
+}
+
+/* Write to stdout and say so if it failed (e.g. a closed pipe). */
+static int
+main_flush(void)
+{
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		perror("countis-tui: stdout");
+		return EXIT_SOFTWARE;
+	}
+	return EXIT_OK;
+}
+
+/* Find, load and adjust the configuration; then run the mode. */
+static int
+main_configured(const struct opts *o)
+{
+	struct config	*cfg;
+	struct err	 e;
+	char		 path[PATH_MAX];
+	int		 rc;
+
+	memset(&e, 0, sizeof e);
+	/* struct config holds 512 meters: keep it off the stack */
+	if ((cfg = malloc(sizeof *cfg)) == NULL) {
+		perror("countis-tui");
+		return EXIT_SOFTWARE;
+	}
+	config_init(cfg);
+	if (config_find(o->config_path, path, sizeof path, &e) == -1 ||
+	    config_load(cfg, path, &e) == -1) {
+		fprintf(stderr, "countis-tui: %s\n", e.msg);
+		free(cfg);
+		return e.code ? e.code : EXIT_CONFIG;
+	}
+	if (o->csv_dialect_set)
+		cfg->csv_dialect = o->csv_dialect;
+	if (o->theme != NULL) {
+		free(cfg->theme);
+		if ((cfg->theme = strdup(o->theme)) == NULL) {
+			perror("countis-tui");
+			config_free(cfg);
+			free(cfg);
+			return EXIT_SOFTWARE;
+		}
+	}
+	switch (o->mode) {
+	case MODE_CHECK_CONFIG:
+		rc = run_check_config(o, cfg);
+		break;
+	case MODE_EXPORT_CSV:
+		rc = run_export_csv(o, cfg);
+		break;
+	default:
+		rc = run_console(o, cfg);
+		break;
+	}
+	config_free(cfg);
+	free(cfg);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts	o;
+	struct err	e;
+
+	memset(&e, 0, sizeof e);
+	if (cli_parse(argc, argv, &o, &e) == -1) {
+		fprintf(stderr, "countis-tui: %s\n", e.msg);
+		if (e.code == EXIT_USAGE || e.code == 0)
+			fprintf(stderr, "Try 'countis-tui --help' for more "
+			    "information.\n");
+		return e.code ? e.code : EXIT_USAGE;
+	}
+	switch (o.mode) {
+	case MODE_HELP:
+		cli_usage(stdout);
+		return main_flush();
+	case MODE_VERSION:
+		printf("countis-tui %s\n", PACKAGE_VERSION);
+		return main_flush();
+	case MODE_DEMO:
+		return run_demo(&o);
+	case MODE_SCAN:
+		return run_scan(&o);
+	default:
+		return main_configured(&o);
+	}
+}

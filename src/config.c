@@ -1,0 +1,901 @@
+/*
+ * config.c: countis-tui.ini, read through inih with our own line reader.
+ *
+ * The reader (config_read_line) hands inih one line at a time. It counts the
+ * lines itself, so every complaint knows its line (Debian's inih r55 is built
+ * without INI_HANDLER_LINENO), rejects lines longer than CONFIG_MAX_LINE
+ * (inih would silently cut them and shift every later line number), strips
+ * leading blanks (so an indented key is not taken for a continuation line)
+ * and parses section headers itself (inih does not tell the handler about a
+ * section without keys, yet a [meter] without keys is an error to report).
+ * Keys are a table (config_keys[]): section kind, name, parser, bounds.
+ * Rules that span keys (bus exists, unique addresses) run after the file.
+ * config_find (where the file is looked for) is at the end. Opening serial
+ * devices and resolving hosts is the engine's business, not ours.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <ini.h>
+
+/* "config.h" from src/ would find autoconf's header first (-I.). */
+#include "../include/config.h"
+
+#define NAME_MAX_LEN	32
+#define RAW_LINE	4096	/* reader buffer; longer lines are drained */
+
+enum sect_kind { SECT_NONE, SECT_CONSOLE, SECT_BUS, SECT_METER, SECT_BAD };
+
+struct config_parse;
+struct key_def;
+typedef int	key_parse_fn(struct config_parse *, const struct key_def *,
+		    void *, const char *);
+
+/* One configuration key: where it lives, how it is read, what it accepts. */
+struct key_def {
+	enum sect_kind	 kind;
+	const char	*name;
+	key_parse_fn	*parse;
+	size_t		 off;		/* offset in config, bus_conf or meter_conf */
+	long		 min, max;
+	const char	*expect;	/* appended to complaints */
+};
+
+static key_parse_fn parse_int, parse_baud, parse_parity, parse_str,
+    parse_name, parse_bool, parse_dialect, parse_bustype, parse_address;
+
+static const struct key_def config_keys[] = {
+	{ SECT_CONSOLE, "theme", parse_name, offsetof(struct config, theme),
+	  0, 0, "expected a theme name (file themes/NAME.theme)" },
+	{ SECT_CONSOLE, "refresh_ms", parse_int,
+	  offsetof(struct config, refresh_ms), 50, 10000,
+	  "expected 50..10000 (milliseconds)" },
+	{ SECT_CONSOLE, "writes", parse_bool, offsetof(struct config, writes),
+	  0, 0, "expected on or off" },
+	{ SECT_CONSOLE, "export_dir", parse_str,
+	  offsetof(struct config, export_dir), 0, 0, "expected a directory" },
+	{ SECT_CONSOLE, "csv_dialect", parse_dialect,
+	  offsetof(struct config, csv_dialect), 0, 0,
+	  "expected rfc4180 or excel-eu" },
+
+	{ SECT_BUS, "type", parse_bustype, offsetof(struct bus_conf, type),
+	  0, 0, "expected rtu or tcp" },
+	{ SECT_BUS, "device", parse_str, offsetof(struct bus_conf, device),
+	  0, 0, "expected a serial device such as /dev/ttyUSB0" },
+	{ SECT_BUS, "baud", parse_baud, offsetof(struct bus_conf, baud),
+	  0, 0, "expected 4800, 9600, 19200 or 38400" },
+	{ SECT_BUS, "parity", parse_parity, offsetof(struct bus_conf, parity),
+	  0, 0, "expected none, even or odd" },
+	{ SECT_BUS, "stop_bits", parse_int,
+	  offsetof(struct bus_conf, stop_bits), 1, 2, "expected 1 or 2" },
+	{ SECT_BUS, "timeout_ms", parse_int,
+	  offsetof(struct bus_conf, timeout_ms), 10, 10000,
+	  "expected 10..10000 (milliseconds)" },
+	{ SECT_BUS, "host", parse_str, offsetof(struct bus_conf, host),
+	  0, 0, "expected a host name or address" },
+	{ SECT_BUS, "port", parse_int, offsetof(struct bus_conf, port),
+	  1, 65535, "expected 1..65535" },
+
+	{ SECT_METER, "bus", parse_name, offsetof(struct meter_conf, bus_name),
+	  0, 0, "expected the NAME of a [bus NAME] section" },
+	{ SECT_METER, "address", parse_address,
+	  offsetof(struct meter_conf, address), 1, 247, "expected 1..247" },
+	{ SECT_METER, "poll_ms", parse_int,
+	  offsetof(struct meter_conf, poll_ms), 100, 3600000,
+	  "expected 100..3600000 (milliseconds)" },
+	{ SECT_METER, "label", parse_str, offsetof(struct meter_conf, label),
+	  0, 0, "expected text; leave the key out to show the meter name" },
+};
+#define NKEYS	((int)(sizeof config_keys / sizeof config_keys[0]))
+
+/* Parser state shared by the line reader and the key handler. */
+struct config_parse {
+	struct config	*cfg;
+	const char	*path;
+	FILE		*fp;
+	struct err	*e;
+	int		 nerrors;
+	int		 lineno;	/* line last handed to inih */
+	enum sect_kind	 kind;		/* current section */
+	int		 idx;		/* its bus or meter index */
+	char		 label[64];	/* "[bus rs485-1]" for messages */
+	int		 console_line;
+	int		 console_keys[NKEYS];	/* line each key was set on */
+	int		 bus_keys[CONFIG_MAX_BUSES][NKEYS];
+	int		 meter_keys[CONFIG_MAX_METERS][NKEYS];
+	char		 raw[RAW_LINE];
+};
+
+static int	config_check(struct config_parse *);
+
+/* Record a complaint at line; the first one becomes the message. */
+static void __attribute__((format(printf, 3, 4)))
+config_error(struct config_parse *cp, int line, const char *fmt, ...)
+{
+	va_list	ap;
+	int	n;
+
+	if (cp->nerrors++ > 0)
+		return;
+	if (line > 0)
+		n = snprintf(cp->e->msg, sizeof cp->e->msg, "%s:%d: ",
+		    cp->path, line);
+	else
+		n = snprintf(cp->e->msg, sizeof cp->e->msg, "%s: ", cp->path);
+	if (n < 0 || (size_t)n >= sizeof cp->e->msg)
+		n = 0;
+	va_start(ap, fmt);
+	vsnprintf(cp->e->msg + n, sizeof cp->e->msg - n, fmt, ap);
+	va_end(ap);
+	cp->e->code = EXIT_CONFIG;
+}
+
+/* Say why name is not a valid bus/meter/theme name, or return NULL. */
+static const char *
+config_name_why(const char *name, char *buf, size_t len)
+{
+	size_t	i, n = strlen(name);
+
+	if (n == 0)
+		return "the name is empty";
+	if (n > NAME_MAX_LEN) {
+		snprintf(buf, len, "the name is %zu characters long, at most %d",
+		    n, NAME_MAX_LEN);
+		return buf;
+	}
+	if (!isalnum((unsigned char)name[0])) {
+		snprintf(buf, len, "a name starts with a letter or digit, "
+		    "not '%c'", name[0]);
+		return buf;
+	}
+	for (i = 0; i < n; i++) {
+		if (isalnum((unsigned char)name[i]) || name[i] == '.' ||
+		    name[i] == '_' || name[i] == '-')
+			continue;
+		snprintf(buf, len, "'%c' at position %zu is not allowed; names "
+		    "use letters, digits, '.', '_' and '-' (they appear in CSV "
+		    "columns and file names)", name[i], i + 1);
+		return buf;
+	}
+	return NULL;
+}
+
+/* Section kind of a header "[word NAME]" or "[console]"; sets *name. */
+static enum sect_kind
+config_section_kind(char *inner, char **name)
+{
+	*name = NULL;
+	if (strcmp(inner, "console") == 0)
+		return SECT_CONSOLE;
+	if (strncmp(inner, "bus ", 4) == 0) {
+		*name = inner + 4;
+		return SECT_BUS;
+	}
+	if (strncmp(inner, "meter ", 6) == 0) {
+		*name = inner + 6;
+		return SECT_METER;
+	}
+	if (strcmp(inner, "bus") == 0 || strcmp(inner, "meter") == 0) {
+		*name = inner + strlen(inner);
+		return inner[0] == 'b' ? SECT_BUS : SECT_METER;
+	}
+	return SECT_NONE;
+}
+
+/* Find bus or meter NAME defined before; returns its index or -1. */
+static int
+config_find_named(const struct config *cfg, enum sect_kind kind,
+    const char *name)
+{
+	int	i;
+
+	if (kind == SECT_BUS) {
+		for (i = 0; i < cfg->nbuses; i++)
+			if (strcmp(cfg->buses[i].name, name) == 0)
+				return i;
+	} else {
+		for (i = 0; i < cfg->nmeters; i++)
+			if (strcmp(cfg->meters[i].name, name) == 0)
+				return i;
+	}
+	return -1;
+}
+
+/* Start a section named by the text between the brackets. */
+static void
+config_section(struct config_parse *cp, char *inner)
+{
+	struct config	*cfg = cp->cfg;
+	enum sect_kind	 kind;
+	char		*name, why[160], *copy;
+	const char	*reason;
+	int		 i;
+
+	cp->kind = SECT_BAD;
+	snprintf(cp->label, sizeof cp->label, "[%.60s]", inner);
+	kind = config_section_kind(inner, &name);
+	if (kind == SECT_NONE) {
+		config_error(cp, cp->lineno, "unknown section '[%s]': expected "
+		    "[console], [bus NAME] or [meter NAME]", inner);
+		return;
+	}
+	if (kind == SECT_CONSOLE) {
+		if (cp->console_line != 0) {
+			config_error(cp, cp->lineno, "[console] already defined "
+			    "at line %d", cp->console_line);
+			return;
+		}
+		cp->console_line = cp->lineno;
+		cp->kind = SECT_CONSOLE;
+		return;
+	}
+	if (name[0] == ' ') {
+		config_error(cp, cp->lineno, "'[%s]': put one space between "
+		    "'%s' and the name", inner, kind == SECT_BUS ? "bus" :
+		    "meter");
+		return;
+	}
+	if ((reason = config_name_why(name, why, sizeof why)) != NULL) {
+		config_error(cp, cp->lineno, "'[%s]': bad %s name '%s': %s",
+		    inner, kind == SECT_BUS ? "bus" : "meter", name, reason);
+		return;
+	}
+	if ((i = config_find_named(cfg, kind, name)) != -1) {
+		config_error(cp, cp->lineno, "[%s] already defined at line %d",
+		    inner, kind == SECT_BUS ? cfg->buses[i].line :
+		    cfg->meters[i].line);
+		return;
+	}
+	if (kind == SECT_BUS && cfg->nbuses == CONFIG_MAX_BUSES) {
+		config_error(cp, cp->lineno, "[%s]: too many buses (at most %d)",
+		    inner, CONFIG_MAX_BUSES);
+		return;
+	}
+	if (kind == SECT_METER && cfg->nmeters == CONFIG_MAX_METERS) {
+		config_error(cp, cp->lineno, "[%s]: too many meters (at most %d)",
+		    inner, CONFIG_MAX_METERS);
+		return;
+	}
+	if ((copy = strdup(name)) == NULL) {
+		config_error(cp, cp->lineno, "out of memory");
+		return;
+	}
+	cp->kind = kind;
+	if (kind == SECT_BUS) {
+		cp->idx = cfg->nbuses++;
+		cfg->buses[cp->idx].name = copy;
+		cfg->buses[cp->idx].line = cp->lineno;
+	} else {
+		cp->idx = cfg->nmeters++;
+		cfg->meters[cp->idx].name = copy;
+		cfg->meters[cp->idx].line = cp->lineno;
+	}
+}
+
+/*
+ * Read one physical line from the file into cp->raw, draining what does not
+ * fit. Returns its length without the line end, or -1 at end of file.
+ */
+static long
+config_raw_line(struct config_parse *cp)
+{
+	size_t	n;
+	long	len = 0;
+	int	c;
+
+	if (fgets(cp->raw, sizeof cp->raw, cp->fp) == NULL)
+		return -1;
+	n = strlen(cp->raw);
+	len = (long)n;
+	if (n > 0 && cp->raw[n - 1] == '\n')
+		cp->raw[--n] = '\0', len--;
+	else if (n == sizeof cp->raw - 1) {
+		/* longer than the buffer: count the rest, keep the start */
+		while ((c = getc(cp->fp)) != EOF && c != '\n')
+			len++;
+	}
+	if (n > 0 && cp->raw[n - 1] == '\r' && len == (long)n)
+		cp->raw[--n] = '\0', len--;
+	return len;
+}
+
+/*
+ * The inih reader: returns one line at a time (fgets contract: str holds at
+ * most num - 1 bytes), after our own checks. A line we reject reaches inih
+ * as an empty line so the numbering stays right.
+ */
+static char *
+config_read_line(char *str, int num, void *stream)
+{
+	struct config_parse	*cp = stream;
+	char			*s, *end;
+	long			 len;
+
+	if ((len = config_raw_line(cp)) == -1)
+		return NULL;
+	cp->lineno++;
+	str[0] = '\n';
+	str[1] = '\0';
+	if (len > CONFIG_MAX_LINE) {
+		config_error(cp, cp->lineno, "line too long (%ld bytes, at "
+		    "most %d)", len, CONFIG_MAX_LINE);
+		return str;
+	}
+	s = cp->raw;
+	if (cp->lineno == 1 && strncmp(s, "\xef\xbb\xbf", 3) == 0)
+		s += 3;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (*s == '\0' || *s == ';' || *s == '#')
+		return str;
+	if (*s == '[') {
+		if ((end = strchr(s, ']')) == NULL) {
+			config_error(cp, cp->lineno, "'%s': a section header "
+			    "ends with ']'", s);
+			cp->kind = SECT_BAD;
+			return str;
+		}
+		*end = '\0';
+		config_section(cp, s + 1);
+		snprintf(str, num, "[%s]\n", s + 1);
+		return str;
+	}
+	if (strchr(s, '=') == NULL && strchr(s, ':') == NULL) {
+		config_error(cp, cp->lineno, "'%s': expected KEY = VALUE, a "
+		    "[section] or a ; comment", s);
+		return str;
+	}
+	snprintf(str, num, "%s\n", s);
+	return str;
+}
+
+/* Complain about key = value in the current section. */
+static int __attribute__((format(printf, 4, 5)))
+key_error(struct config_parse *cp, const struct key_def *k,
+    const char *value, const char *fmt, ...)
+{
+	char	why[256];
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof why, fmt, ap);
+	va_end(ap);
+	config_error(cp, cp->lineno, "%s %s = '%s': %s", cp->label, k->name,
+	    value, why);
+	return -1;
+}
+
+/* Parse a whole decimal number; returns 0 or -1 (complaint recorded). */
+static int
+key_number(struct config_parse *cp, const struct key_def *k,
+    const char *value, long *out)
+{
+	char	*end;
+
+	if (*value == '\0')
+		return key_error(cp, k, value, "empty value; %s", k->expect);
+	errno = 0;
+	*out = strtol(value, &end, 10);
+	if (end == value || *end != '\0' || !(isdigit((unsigned char)*value) ||
+	    (*value == '-' && isdigit((unsigned char)value[1]))))
+		return key_error(cp, k, value, "not a whole number; %s",
+		    k->expect);
+	if (errno == ERANGE || *out > INT_MAX || *out < INT_MIN)
+		return key_error(cp, k, value, "number too large; %s",
+		    k->expect);
+	return 0;
+}
+
+static int
+parse_int(struct config_parse *cp, const struct key_def *k, void *field,
+    const char *value)
+{
+	long	v;
+
+	if (key_number(cp, k, value, &v) == -1)
+		return -1;
+	if (v < k->min || v > k->max)
+		return key_error(cp, k, value, "%s", k->expect);
+	*(int *)field = (int)v;
+	return 0;
+}
+
+static int
+parse_address(struct config_parse *cp, const struct key_def *k, void *field,
+    const char *value)
+{
+	long	v;
+
+	if (key_number(cp, k, value, &v) == -1)
+		return -1;
+	if (v == 0)
+		return key_error(cp, k, value, "0 is the Modbus broadcast "
+		    "address, which no meter answers; %s", k->expect);
+	if (v >= 248 && v <= 255)
+		return key_error(cp, k, value, "%s (248..255 are reserved by "
+		    "Modbus)", k->expect);
+	if (v < k->min || v > k->max)
+		return key_error(cp, k, value, "%s", k->expect);
+	*(int *)field = (int)v;
+	return 0;
+}
+
+static int
+parse_baud(struct config_parse *cp, const struct key_def *k, void *field,
+    const char *value)
+{
+	long	v;
+
+	if (key_number(cp, k, value, &v) == -1)
+		return -1;
+	if (v != 4800 && v != 9600 && v != 19200 && v != 38400)
+		return key_error(cp, k, value, "%s (the meter's speeds)",
+		    k->expect);
+	*(int *)field = (int)v;
+	return 0;
+}
+
+static int
+parse_parity(struct config_parse *cp, const struct key_def *k, void *field,
+    const char *value)
+{
+	if (strcmp(value, "none") == 0)
+		*(char *)field = 'N';
+	else if (strcmp(value, "even") == 0)
+		*(char *)field = 'E';
+	else if (strcmp(value, "odd") == 0)
+		*(char *)field = 'O';
+	else
+		return key_error(cp, k, value, "%s", k->expect);
+	return 0;
+}
+
+/* writes: on/off, and the usual yes/no, true/false, 1/0 spellings. */
+static int
+parse_bool(struct config_parse *cp, const struct key_def *k, void *field,
+    const char *value)
+{
+	static const char *const yes[] = { "on", "yes", "true", "1" };
+	static const char *const no[] = { "off", "no", "false", "0" };
+	size_t			 i;
+
+	for (i = 0; i < sizeof yes / sizeof yes[0]; i++) {
+		if (strcmp(value, yes[i]) == 0) {
+			*(int *)field = 1;
+			return 0;
+		}
+		if (strcmp(value, no[i]) == 0) {
+			*(int *)field = 0;
+			return 0;
+		}
+	}
+	return key_error(cp, k, value, "%s (also yes/no, true/false, 1/0)",
+	    k->expect);
+}
+
+static int
+parse_dialect(struct config_parse *cp, const struct key_def *k, void *field,
+    const char *value)
+{
+	if (strcmp(value, "rfc4180") == 0)
+		*(enum csv_dialect *)field = CSV_RFC4180;
+	else if (strcmp(value, "excel-eu") == 0)
+		*(enum csv_dialect *)field = CSV_EXCEL_EU;
+	else
+		return key_error(cp, k, value, "%s", k->expect);
+	return 0;
+}
+
+static int
+parse_bustype(struct config_parse *cp, const struct key_def *k, void *field,
+    const char *value)
+{
+	if (strcmp(value, "rtu") == 0)
+		*(enum bus_type *)field = BUS_RTU;
+	else if (strcmp(value, "tcp") == 0)
+		*(enum bus_type *)field = BUS_TCP;
+	else
+		return key_error(cp, k, value, "%s", k->expect);
+	return 0;
+}
+
+/* A non-empty string, replacing a default. */
+static int
+parse_str(struct config_parse *cp, const struct key_def *k, void *field,
+    const char *value)
+{
+	char	*copy;
+
+	if (*value == '\0')
+		return key_error(cp, k, value, "empty value; %s", k->expect);
+	if ((copy = strdup(value)) == NULL)
+		return key_error(cp, k, value, "out of memory");
+	free(*(char **)field);
+	*(char **)field = copy;
+	return 0;
+}
+
+/* A name: the string rules plus the name character set. */
+static int
+parse_name(struct config_parse *cp, const struct key_def *k, void *field,
+    const char *value)
+{
+	char		 buf[160];
+	const char	*why;
+
+	if (*value != '\0' &&
+	    (why = config_name_why(value, buf, sizeof buf)) != NULL)
+		return key_error(cp, k, value, "%s", why);
+	return parse_str(cp, k, field, value);
+}
+
+/* List the keys of a section kind, for "unknown key" messages. */
+static void
+config_key_list(enum sect_kind kind, char *buf, size_t len)
+{
+	size_t	n = 0;
+	int	i;
+
+	buf[0] = '\0';
+	for (i = 0; i < NKEYS && n < len; i++) {
+		if (config_keys[i].kind != kind)
+			continue;
+		n += snprintf(buf + n, len - n, "%s%s", n ? ", " : "",
+		    config_keys[i].name);
+	}
+}
+
+/* The inih handler: one key = value of the current section. */
+static int
+config_key_cb(void *user, UNUSED const char *section, const char *name,
+    const char *value)
+{
+	struct config_parse	*cp = user;
+	const struct key_def	*k = NULL;
+	char			 list[200];
+	int			*lines, i;
+	void			*obj;
+
+	if (cp->kind == SECT_BAD)
+		return 1;	/* the header was reported */
+	if (cp->kind == SECT_NONE) {
+		config_error(cp, cp->lineno, "%s = '%s' before any section: "
+		    "keys go under [console], [bus NAME] or [meter NAME]", name,
+		    value);
+		return 1;
+	}
+	for (i = 0; i < NKEYS; i++) {
+		if (config_keys[i].kind == cp->kind &&
+		    strcmp(config_keys[i].name, name) == 0) {
+			k = &config_keys[i];
+			break;
+		}
+	}
+	if (k == NULL) {
+		config_key_list(cp->kind, list, sizeof list);
+		config_error(cp, cp->lineno, "%s unknown key '%s': expected "
+		    "%s", cp->label, name, list);
+		return 1;
+	}
+	switch (cp->kind) {
+	case SECT_CONSOLE:
+		obj = cp->cfg;
+		lines = cp->console_keys;
+		break;
+	case SECT_BUS:
+		obj = &cp->cfg->buses[cp->idx];
+		lines = cp->bus_keys[cp->idx];
+		break;
+	default:
+		obj = &cp->cfg->meters[cp->idx];
+		lines = cp->meter_keys[cp->idx];
+		break;
+	}
+	if (lines[i] != 0) {
+		config_error(cp, cp->lineno, "%s %s = '%s': %s is already set "
+		    "at line %d", cp->label, name, value, name, lines[i]);
+		return 1;
+	}
+	lines[i] = cp->lineno;
+	k->parse(cp, k, (char *)obj + k->off, value);
+	return 1;
+}
+
+/* Index of key name in config_keys (it exists: the names are ours). */
+static int
+config_key_index(enum sect_kind kind, const char *name)
+{
+	int	i;
+
+	for (i = 0; i < NKEYS; i++)
+		if (config_keys[i].kind == kind &&
+		    strcmp(config_keys[i].name, name) == 0)
+			return i;
+	return 0;
+}
+
+/* A bus needs a type and the keys of that type, and not the other's. */
+static void
+config_check_bus(struct config_parse *cp, int b)
+{
+	struct bus_conf	*bc = &cp->cfg->buses[b];
+	int		*lines = cp->bus_keys[b];
+	int		 ktype, kdev, khost, kport;
+
+	ktype = config_key_index(SECT_BUS, "type");
+	kdev = config_key_index(SECT_BUS, "device");
+	khost = config_key_index(SECT_BUS, "host");
+	kport = config_key_index(SECT_BUS, "port");
+	if (lines[ktype] == 0) {
+		config_error(cp, bc->line, "[bus %s] has no type: add type = "
+		    "rtu (serial line) or type = tcp (Modbus TCP gateway)",
+		    bc->name);
+		return;
+	}
+	if (bc->type == BUS_RTU) {
+		if (lines[khost] != 0 || lines[kport] != 0)
+			config_error(cp, lines[khost] ? lines[khost] :
+			    lines[kport], "[bus %s] %s is for type = tcp; "
+			    "this bus is type = rtu (line %d)", bc->name,
+			    lines[khost] ? "host" : "port", lines[ktype]);
+		else if (bc->device == NULL)
+			config_error(cp, bc->line, "[bus %s] type = rtu needs "
+			    "device = (the serial port, e.g. /dev/ttyUSB0)",
+			    bc->name);
+	} else {
+		if (lines[kdev] != 0)
+			config_error(cp, lines[kdev], "[bus %s] device is for "
+			    "type = rtu; this bus is type = tcp (line %d)",
+			    bc->name, lines[ktype]);
+		else if (bc->host == NULL)
+			config_error(cp, bc->line, "[bus %s] type = tcp needs "
+			    "host = (the gateway's name or address)",
+			    bc->name);
+	}
+}
+
+/* A meter needs a known bus and an address unique on that bus. */
+static void
+config_check_meter(struct config_parse *cp, int m)
+{
+	struct config		*cfg = cp->cfg;
+	struct meter_conf	*mc = &cfg->meters[m], *o;
+	int			 kbus, kaddr, j;
+
+	kbus = config_key_index(SECT_METER, "bus");
+	kaddr = config_key_index(SECT_METER, "address");
+	if (mc->bus_name == NULL) {
+		config_error(cp, mc->line, "[meter %s] has no bus: add bus = "
+		    "NAME of a [bus NAME] section", mc->name);
+		return;
+	}
+	if ((mc->bus = config_find_named(cfg, SECT_BUS, mc->bus_name)) == -1) {
+		config_error(cp, cp->meter_keys[m][kbus], "[meter %s] bus = "
+		    "'%s': no [bus %s] section in this file", mc->name,
+		    mc->bus_name, mc->bus_name);
+		return;
+	}
+	if (cp->meter_keys[m][kaddr] == 0) {
+		config_error(cp, mc->line, "[meter %s] has no address: add "
+		    "address = 1..247 (the meter's Modbus address)", mc->name);
+		return;
+	}
+	for (j = 0; j < m; j++) {
+		o = &cfg->meters[j];
+		if (o->bus == mc->bus && o->address == mc->address) {
+			config_error(cp, cp->meter_keys[m][kaddr], "[meter %s] "
+			    "address = %d: [meter %s] (line %d) already has "
+			    "address %d on bus %s", mc->name, mc->address,
+			    o->name, cp->meter_keys[j][kaddr], o->address,
+			    mc->bus_name);
+			return;
+		}
+	}
+	if (mc->label == NULL && (mc->label = strdup(mc->name)) == NULL)
+		config_error(cp, mc->line, "out of memory");
+}
+
+/* Rules that span keys and sections, once the whole file is read. */
+static int
+config_check(struct config_parse *cp)
+{
+	int	i;
+
+	for (i = 0; i < cp->cfg->nbuses && cp->nerrors == 0; i++)
+		config_check_bus(cp, i);
+	for (i = 0; i < cp->cfg->nmeters && cp->nerrors == 0; i++)
+		config_check_meter(cp, i);
+	if (cp->nerrors == 0 && cp->cfg->nmeters == 0)
+		config_error(cp, 0, "no [meter NAME] section: nothing to poll");
+	return cp->nerrors ? -1 : 0;
+}
+
+void
+config_init(struct config *cfg)
+{
+	int	i;
+
+	memset(cfg, 0, sizeof *cfg);
+	cfg->refresh_ms = 1000;
+	cfg->writes = 0;
+	cfg->csv_dialect = CSV_RFC4180;
+	for (i = 0; i < CONFIG_MAX_BUSES; i++) {
+		cfg->buses[i].type = BUS_RTU;
+		cfg->buses[i].baud = 19200;
+		cfg->buses[i].parity = 'N';
+		cfg->buses[i].stop_bits = 1;
+		cfg->buses[i].timeout_ms = 300;
+		cfg->buses[i].port = 502;
+	}
+	for (i = 0; i < CONFIG_MAX_METERS; i++) {
+		cfg->meters[i].bus = -1;
+		cfg->meters[i].poll_ms = 1000;
+	}
+}
+
+void
+config_free(struct config *cfg)
+{
+	int	i;
+
+	free(cfg->path);
+	free(cfg->theme);
+	free(cfg->export_dir);
+	for (i = 0; i < cfg->nbuses; i++) {
+		free(cfg->buses[i].name);
+		free(cfg->buses[i].device);
+		free(cfg->buses[i].host);
+	}
+	for (i = 0; i < cfg->nmeters; i++) {
+		free(cfg->meters[i].name);
+		free(cfg->meters[i].bus_name);
+		free(cfg->meters[i].label);
+	}
+	config_init(cfg);
+}
+
+/* Fill the string defaults that config_init cannot (they are owned). */
+static int
+config_defaults(struct config *cfg)
+{
+	if (cfg->theme == NULL && (cfg->theme = strdup("default")) == NULL)
+		return -1;
+	if (cfg->export_dir == NULL && (cfg->export_dir = strdup(".")) == NULL)
+		return -1;
+	return 0;
+}
+
+int
+config_load(struct config *cfg, const char *path, struct err *e)
+{
+	struct config_parse	*cp;
+	int			 rc, saved;
+
+	e->code = 0;
+	e->msg[0] = '\0';
+	if ((cp = calloc(1, sizeof *cp)) == NULL)
+		return err_setc(e, EXIT_SOFTWARE, "%s: out of memory", path);
+	cp->cfg = cfg;
+	cp->path = path;
+	cp->e = e;
+	if ((cp->fp = fopen(path, "r")) == NULL) {
+		saved = errno;
+		free(cp);
+		return err_setc(e, EXIT_NOINPUT, "%s: %s", path,
+		    strerror(saved));
+	}
+	rc = ini_parse_stream(config_read_line, cp, config_key_cb, cp);
+	if (ferror(cp->fp)) {
+		saved = errno;
+		fclose(cp->fp);
+		free(cp);
+		config_free(cfg);
+		return err_setc(e, EXIT_NOINPUT, "%s: %s", path,
+		    strerror(saved));
+	}
+	fclose(cp->fp);
+	if (rc > 0 && cp->nerrors == 0)
+		config_error(cp, rc, "syntax error");
+	if (rc < 0 && cp->nerrors == 0)
+		config_error(cp, 0, "out of memory while parsing");
+	if (cp->nerrors == 0)
+		config_check(cp);
+	if (cp->nerrors == 0 && ((cfg->path = strdup(path)) == NULL ||
+	    config_defaults(cfg) == -1))
+		config_error(cp, 0, "out of memory");
+	if (cp->nerrors > 1) {
+		size_t n = strlen(e->msg);
+		snprintf(e->msg + n, sizeof e->msg - n, " (and %d more "
+		    "error%s after it)", cp->nerrors - 1,
+		    cp->nerrors > 2 ? "s" : "");
+	}
+	rc = cp->nerrors ? -1 : 0;
+	free(cp);
+	if (rc == -1)
+		config_free(cfg);
+	return rc;
+}
+
+/* Append one candidate to the "looked at" list; returns 1 if it exists. */
+static int
+config_try(const char *cand, char *buf, size_t len, char *seen,
+    size_t seenlen)
+{
+	size_t	n = strlen(seen);
+
+	snprintf(seen + n, seenlen - n, "%s%s", n ? ", " : "", cand);
+	if (access(cand, F_OK) != 0)
+		return 0;
+	snprintf(buf, len, "%s", cand);
+	return 1;
+}
+
+int
+config_find(const char *explicit_path, char *buf, size_t len, struct err *e)
+{
+	char		 cand[PATH_MAX], seen[400] = "";
+	const char	*env, *home;
+
+	if (explicit_path != NULL) {
+		snprintf(buf, len, "%s", explicit_path);
+		return 0;
+	}
+	/* an explicit environment setting is used even if missing: say so */
+	if ((env = getenv("COUNTIS_TUI_CONFIG")) != NULL && *env != '\0') {
+		snprintf(buf, len, "%s", env);
+		return 0;
+	}
+	if (config_try("./countis-tui.ini", buf, len, seen, sizeof seen))
+		return 0;
+	env = getenv("XDG_CONFIG_HOME");
+	home = getenv("HOME");
+	cand[0] = '\0';
+	if (env != NULL && env[0] == '/')
+		snprintf(cand, sizeof cand, "%s/countis-tui/countis-tui.ini",
+		    env);
+	else if (home != NULL && *home != '\0')
+		snprintf(cand, sizeof cand,
+		    "%s/.config/countis-tui/countis-tui.ini", home);
+	if (cand[0] != '\0' && config_try(cand, buf, len, seen, sizeof seen))
+		return 0;
+	if (config_try(SYSCONFDIR "/countis-tui.ini", buf, len, seen,
+	    sizeof seen))
+		return 0;
+	if (strcmp(SYSCONFDIR, "/etc") != 0 &&
+	    config_try("/etc/countis-tui.ini", buf, len, seen, sizeof seen))
+		return 0;
+	return err_setc(e, EXIT_NOINPUT, "no configuration file (looked at "
+	    "$COUNTIS_TUI_CONFIG, %s); use -c FILE, or --demo to try without "
+	    "one", seen);
+}
+
+long
+bus_char_us(const struct bus_conf *b)
+{
+	long	bits;
+
+	if (b->baud <= 0)
+		return 0;
+	bits = 1 + 8 + (b->parity == 'E' || b->parity == 'O') + b->stop_bits;
+	return (bits * 1000000L + b->baud - 1) / b->baud;
+}
+
+const char *
+bus_parity_name(char parity)
+{
+	switch (parity) {
+	case 'E':
+		return "even";
+	case 'O':
+		return "odd";
+	default:
+		return "none";
+	}
+}
