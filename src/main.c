@@ -12,13 +12,13 @@
 #include <string.h>
 
 #include "cli.h"
-#include "engine.h"
 
 /*
  * Fallbacks until the engine and the console land: weak, so the real
  * definitions win as soon as their objects are linked. An archive member
  * is only pulled in for an undefined symbol, so the real run_* must live in
  * objects of countis_tui_SOURCES (or in members linked for other reasons).
+ * engine.c (engine_round_wire_us, engine_print_plan) is linked for real.
  */
 static int
 not_yet(const char *what)
@@ -49,17 +49,6 @@ __attribute__((weak)) int
 run_console(UNUSED const struct opts *o, UNUSED const struct config *c)
 {
 	return not_yet("the console");
-}
-
-__attribute__((weak)) uint32_t
-engine_round_wire_us(UNUSED const struct bus_conf *b, UNUSED int nmeters)
-{
-	return 0;
-}
-
-__attribute__((weak)) void
-engine_print_plan(UNUSED const struct bus_conf *b, UNUSED FILE *fp)
-{
 }
 
 /* Write to stdout and say so if it failed (e.g. a closed pipe). */
