@@ -102,6 +102,7 @@ struct config_parse {
 	FILE		*fp;
 	struct err	*e;
 	int		 nerrors;
+	int		 omitted;	/* complaints that did not fit */
 	int		 lineno;	/* line last handed to inih */
 	enum sect_kind	 kind;		/* current section */
 	int		 idx;		/* its bus or meter index */
@@ -115,26 +116,39 @@ struct config_parse {
 
 static int	config_check(struct config_parse *);
 
-/* Record a complaint at line; the first one becomes the message. */
+/*
+ * Record a complaint at line. The message holds the complaints one per line
+ * ("FILE:LINE: ..."), as many as fit; config_load counts the others.
+ */
 static void __attribute__((format(printf, 3, 4)))
 config_error(struct config_parse *cp, int line, const char *fmt, ...)
 {
+	char	one[sizeof cp->e->msg];
+	size_t	used;
 	va_list	ap;
 	int	n;
 
-	if (cp->nerrors++ > 0)
-		return;
 	if (line > 0)
-		n = snprintf(cp->e->msg, sizeof cp->e->msg, "%s:%d: ",
-		    cp->path, line);
+		n = snprintf(one, sizeof one, "%s:%d: ", cp->path, line);
 	else
-		n = snprintf(cp->e->msg, sizeof cp->e->msg, "%s: ", cp->path);
-	if (n < 0 || (size_t)n >= sizeof cp->e->msg)
+		n = snprintf(one, sizeof one, "%s: ", cp->path);
+	if (n < 0 || (size_t)n >= sizeof one)
 		n = 0;
 	va_start(ap, fmt);
-	vsnprintf(cp->e->msg + n, sizeof cp->e->msg - n, fmt, ap);
+	vsnprintf(one + n, sizeof one - n, fmt, ap);
 	va_end(ap);
 	cp->e->code = EXIT_CONFIG;
+	if (cp->nerrors++ == 0) {
+		snprintf(cp->e->msg, sizeof cp->e->msg, "%s", one);
+		return;
+	}
+	used = strlen(cp->e->msg);
+	/* keep room for the "(N more errors)" line */
+	if (cp->omitted == 0 && used + 1 + strlen(one) + 32 < sizeof cp->e->msg)
+		snprintf(cp->e->msg + used, sizeof cp->e->msg - used, "\n%s",
+		    one);
+	else
+		cp->omitted++;
 }
 
 /* Say why name is not a valid bus/meter/theme name, or return NULL. */
@@ -810,11 +824,10 @@ config_load(struct config *cfg, const char *path, struct err *e)
 	if (cp->nerrors == 0 && ((cfg->path = strdup(path)) == NULL ||
 	    config_defaults(cfg) == -1))
 		config_error(cp, 0, "out of memory");
-	if (cp->nerrors > 1) {
+	if (cp->omitted > 0) {
 		size_t n = strlen(e->msg);
-		snprintf(e->msg + n, sizeof e->msg - n, " (and %d more "
-		    "error%s after it)", cp->nerrors - 1,
-		    cp->nerrors > 2 ? "s" : "");
+		snprintf(e->msg + n, sizeof e->msg - n, "\n(%d more error%s "
+		    "not shown)", cp->omitted, cp->omitted > 1 ? "s" : "");
 	}
 	rc = cp->nerrors ? -1 : 0;
 	free(cp);

@@ -51,6 +51,19 @@ run_console(UNUSED const struct opts *o, UNUSED const struct config *c)
 	return not_yet("the console");
 }
 
+/* Print a message, each of its lines prefixed with the program name. */
+static void
+main_error(const char *msg)
+{
+	size_t	n;
+
+	do {
+		n = strcspn(msg, "\n");
+		fprintf(stderr, "countis-tui: %.*s\n", (int)n, msg);
+		msg += n;
+	} while (*msg++ != '\0');
+}
+
 /* Write to stdout and say so if it failed (e.g. a closed pipe). */
 static int
 main_flush(void)
@@ -80,7 +93,7 @@ main_configured(const struct opts *o)
 	config_init(cfg);
 	if (config_find(o->config_path, path, sizeof path, &e) == -1 ||
 	    config_load(cfg, path, &e) == -1) {
-		fprintf(stderr, "countis-tui: %s\n", e.msg);
+		main_error(e.msg);
 		free(cfg);
 		return e.code ? e.code : EXIT_CONFIG;
 	}
@@ -119,7 +132,7 @@ main(int argc, char **argv)
 
 	memset(&e, 0, sizeof e);
 	if (cli_parse(argc, argv, &o, &e) == -1) {
-		fprintf(stderr, "countis-tui: %s\n", e.msg);
+		main_error(e.msg);
 		if (e.code == EXIT_USAGE || e.code == 0)
 			fprintf(stderr, "Try 'countis-tui --help' for more "
 			    "information.\n");
