@@ -1,12 +1,532 @@
+/*
+ * test-meter.c: the meter model: samples and their statistics, ages, status
+ * words, and the live checks (T = T1+T2+T3+T4, counters never going back,
+ * the inferred wiring diagnosis) firing when they should and staying quiet
+ * when they should not.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "meter.h"
 #include "t.h"
-static void
-test_meter__placeholder(void)
+
+static char			conf_name[] = "m1";
+static struct meter_conf	conf = {
+	.name = conf_name, .label = conf_name, .address = 1, .poll_ms = 1000
+};
+
+static struct meter *
+new_meter(void)
 {
-	T_OK(1);
+	struct meter	*m;
+
+	m = malloc(sizeof *m);
+	if (m == NULL)
+		abort();
+	memset(m, 0xA5, sizeof *m);	/* meter_init must clear all of it */
+	meter_init(m, &conf, 0, 1000);
+	return m;
 }
+
+static void
+put(struct meter *m, enum reg_id id, int64_t raw, int64_t now_ms)
+{
+	struct reg_value	v;
+
+	memset(&v, 0, sizeof v);
+	v.valid = 1;
+	v.raw = raw;
+	meter_store(m, id, &v, now_ms, 1700000000000LL + now_ms);
+}
+
+static void
+put_invalid(struct meter *m, enum reg_id id, int64_t now_ms)
+{
+	struct reg_value	v;
+
+	memset(&v, 0, sizeof v);
+	meter_store(m, id, &v, now_ms, 1700000000000LL + now_ms);
+}
+
+/* Invariants of one sample: min <= avg <= max, trend within its ring. */
+static void
+assert_sane_sample(const struct reg_sample *s)
+{
+	T_OK(s->trend_n <= METER_TREND_LEN);
+	T_OK(s->trend_head < METER_TREND_LEN);
+	T_OK(s->trend_n <= s->n || s->n == 0);
+	if (s->n > 0) {
+		T_OK(s->min <= s->max);
+		T_OK(s->min * (int64_t)s->n <= s->sum);
+		T_OK(s->sum <= s->max * (int64_t)s->n);
+	}
+}
+
+static void
+test_meter__init_knows_nothing(void)
+{
+	struct meter		*m = new_meter();
+	struct wiring_diag	 d;
+	char			 buf[32];
+	int64_t			 raw = 7;
+	int			 i;
+
+	T_OK(m->conf == &conf);
+	T_EQ_INT(m->status, MS_UNKNOWN);
+	T_EQ_INT(m->stats.since_ms, 1000);
+	for (i = 0; i < REG__COUNT; i++)
+		T_OK(meter_get(m, (enum reg_id)i) == NULL);
+	T_OK(meter_get(m, REG__COUNT) == NULL);
+	T_EQ_INT(meter_raw(m, REG_V1, 2000, 0, &raw), 0);
+	T_EQ_INT(raw, 7);
+	T_EQ_INT(meter_age_ms(m, REG_V1, 2000), -1);
+	T_EQ_STR(meter_status_word(m, buf, sizeof buf), "");
+	T_EQ_INT(meter_tariffs_consistent(m), 1);
+	T_EQ_INT(meter_energy_monotonic(m), 1);
+	meter_wiring(m, 2000, &d);
+	T_EQ_INT(d.known, 0);
+	T_EQ_INT(d.nerr, 0);
+	free(m);
+}
+
+/* min, max and average over valid samples only; latest is the last one. */
+static void
+test_meter__min_max_avg(void)
+{
+	struct meter		*m = new_meter();
+	const struct reg_sample	*s;
+	int64_t			 raw;
+
+	put(m, REG_V1, 23000, 2000);
+	put(m, REG_V1, 23500, 3000);
+	put_invalid(m, REG_V1, 4000);
+	s = meter_get(m, REG_V1);
+	T_OK(s != NULL);
+	T_EQ_INT(s->v.valid, 0);
+	T_EQ_INT(s->t_ms, 4000);
+	T_EQ_INT(meter_raw(m, REG_V1, 4000, 0, &raw), 0);
+	T_EQ_INT(s->n, 2);
+	put(m, REG_V1, 22900, 5000);
+	assert_sane_sample(s);
+	T_EQ_INT(s->min, 22900);
+	T_EQ_INT(s->max, 23500);
+	T_EQ_INT(s->n, 3);
+	T_EQ_INT(s->sum, 23000 + 23500 + 22900);
+	T_EQ_INT(s->wall_ms, 1700000005000LL);
+	T_EQ_INT(meter_raw(m, REG_V1, 5000, 0, &raw), 1);
+	T_EQ_INT(raw, 22900);
+	/* negative S32 values */
+	put(m, REG_P, -500, 2000);
+	put(m, REG_P, 300, 3000);
+	s = meter_get(m, REG_P);
+	T_EQ_INT(s->min, -500);
+	T_EQ_INT(s->max, 300);
+	T_EQ_INT(s->sum, -200);
+	assert_sane_sample(s);
+	free(m);
+}
+
+/* The trend keeps the last 60 valid samples, clipped to int32. */
+static void
+test_meter__trend_ring(void)
+{
+	struct meter		*m = new_meter();
+	const struct reg_sample	*s;
+	int			 i;
+
+	for (i = 0; i < 70; i++) {
+		put(m, REG_F, 5000 + i, 2000 + i);
+		assert_sane_sample(meter_get(m, REG_F));
+	}
+	s = meter_get(m, REG_F);
+	T_EQ_INT(s->trend_n, METER_TREND_LEN);
+	T_EQ_INT(s->trend_head, 70 % METER_TREND_LEN);
+	/* the oldest kept sample sits at head, the newest just before */
+	T_EQ_INT(s->trend[s->trend_head], 5000 + 10);
+	T_EQ_INT(s->trend[(s->trend_head + METER_TREND_LEN - 1) %
+	    METER_TREND_LEN], 5000 + 69);
+	put_invalid(m, REG_F, 3000);	/* a gap is not a sample */
+	T_EQ_INT(s->trend_head, 70 % METER_TREND_LEN);
+	put(m, REG_EA_PLUS_TOTAL, 4294967294LL, 2000);
+	s = meter_get(m, REG_EA_PLUS_TOTAL);
+	T_EQ_INT(s->trend[0], INT32_MAX);
+	T_EQ_INT(s->max, 4294967294LL);
+	put(m, REG_P, INT64_MIN / 2, 2000);
+	T_EQ_INT(meter_get(m, REG_P)->trend[0], INT32_MIN);
+	free(m);
+}
+
+static void
+test_meter__raw_and_age(void)
+{
+	struct meter	*m = new_meter();
+	int64_t		 raw;
+
+	put(m, REG_I1, 5000, 10000);
+	T_EQ_INT(meter_age_ms(m, REG_I1, 10000), 0);
+	T_EQ_INT(meter_age_ms(m, REG_I1, 10500), 500);
+	T_EQ_INT(meter_age_ms(m, REG_I1, 9000), 0);
+	T_EQ_INT(meter_raw(m, REG_I1, 10500, 0, &raw), 1);
+	T_EQ_INT(meter_raw(m, REG_I1, 10500, 500, &raw), 1);
+	T_EQ_INT(meter_raw(m, REG_I1, 10501, 500, &raw), 0);
+	T_EQ_INT(meter_raw(m, REG_I1, 10501, 0, NULL), 1);
+	/* a read at time 0 still counts as read */
+	put(m, REG_I2, 7, 0);
+	T_OK(meter_get(m, REG_I2) != NULL);
+	T_EQ_INT(meter_raw(m, REG_I2, 0, 0, &raw), 1);
+	T_EQ_INT(raw, 7);
+	free(m);
+}
+
+static void
+test_meter__status_words(void)
+{
+	struct meter	*m = new_meter();
+	char		 buf[32];
+
+	m->status = MS_OK;
+	T_EQ_STR(meter_status_word(m, buf, sizeof buf), "ok");
+	m->status = MS_TIMEOUT;
+	T_EQ_STR(meter_status_word(m, buf, sizeof buf), "timeout");
+	m->status = MS_CRC;
+	T_EQ_STR(meter_status_word(m, buf, sizeof buf), "crc");
+	m->status = MS_EXCEPTION;
+	m->exc_code = 2;
+	T_EQ_STR(meter_status_word(m, buf, sizeof buf), "exception-2");
+	m->exc_code = 11;
+	T_EQ_STR(meter_status_word(m, buf, sizeof buf), "exception-11");
+	T_EQ_STR(meter_status_word(m, NULL, 0), "exception");
+	m->status = MS_IO;
+	T_EQ_STR(meter_status_word(m, buf, sizeof buf), "io");
+	m->status = MS_NOT_E34;
+	T_EQ_STR(meter_status_word(m, buf, sizeof buf), "not-e34");
+	T_EQ_STR(meter_status_word(m, NULL, 0), "not-e34");
+	m->status = MS_UNKNOWN;
+	T_EQ_STR(meter_status_word(m, buf, sizeof buf), "");
+	free(m);
+}
+
+static void
+put_tariffs(struct meter *m, int64_t total, int64_t t1, int64_t t2,
+    int64_t t3, int64_t t4, int64_t now_ms)
+{
+	put(m, REG_EA_PLUS_TOTAL_10WH, total, now_ms);
+	put(m, REG_EA_PLUS_T1_10WH, t1, now_ms);
+	put(m, REG_EA_PLUS_T2_10WH, t2, now_ms);
+	put(m, REG_EA_PLUS_T3_10WH, t3, now_ms);
+	put(m, REG_EA_PLUS_T4_10WH, t4, now_ms);
+}
+
+/* T = T1+T2+T3+T4 fires on a mismatch, and only in one cycle's readings. */
+static void
+test_meter__tariffs_consistency(void)
+{
+	struct meter	*m = new_meter();
+
+	put_tariffs(m, 1000, 100, 200, 300, 400, 2000);
+	T_EQ_INT(meter_tariffs_consistent(m), 1);
+	/* each tariff truncated to 10 Wh on its own: up to 3 counts ahead */
+	put_tariffs(m, 1003, 100, 200, 300, 400, 3000);
+	T_EQ_INT(meter_tariffs_consistent(m), 1);
+	put_tariffs(m, 1004, 100, 200, 300, 400, 4000);
+	T_EQ_INT(meter_tariffs_consistent(m), 0);
+	put_tariffs(m, 999, 100, 200, 300, 400, 5000);
+	T_EQ_INT(meter_tariffs_consistent(m), 0);
+	put_tariffs(m, 4294967294LL, 4294967294LL, 0, 0, 0, 6000);
+	T_EQ_INT(meter_tariffs_consistent(m), 1);
+	put_tariffs(m, 2000, 100, 200, 300, 400, 7000);
+	T_EQ_INT(meter_tariffs_consistent(m), 0);
+	/* a total from a later cycle than T4 cannot be compared */
+	put(m, REG_EA_PLUS_TOTAL_10WH, 2000, 8000);
+	T_EQ_INT(meter_tariffs_consistent(m), 1);
+	/* neither can an unavailable tariff */
+	put_tariffs(m, 2000, 100, 200, 300, 400, 9000);
+	T_EQ_INT(meter_tariffs_consistent(m), 0);
+	put_invalid(m, REG_EA_PLUS_T3_10WH, 9000);
+	T_EQ_INT(meter_tariffs_consistent(m), 1);
+	/* the kWh registers do not take part */
+	put_tariffs(m, 1000, 100, 200, 300, 400, 10000);
+	put(m, REG_EA_PLUS_TOTAL, 5, 10000);
+	put(m, REG_EA_PLUS_T1, 999, 10000);
+	T_EQ_INT(meter_tariffs_consistent(m), 1);
+	free(m);
+}
+
+/* A counter that goes down flags the meter; a day counter may restart. */
+static void
+test_meter__energy_monotonic(void)
+{
+	struct meter	*m = new_meter();
+
+	put(m, REG_EA_PLUS_TOTAL_10WH, 1000, 2000);
+	put(m, REG_EA_PLUS_TOTAL_10WH, 1000, 3000);
+	put(m, REG_EA_PLUS_TOTAL_10WH, 1001, 4000);
+	put_invalid(m, REG_EA_PLUS_TOTAL_10WH, 5000);
+	T_EQ_INT(meter_energy_monotonic(m), 1);
+	/* the day counter restarts at midnight: not a fault */
+	put(m, REG_EA_PLUS_DAY_10WH, 5000, 2000);
+	put(m, REG_EA_PLUS_DAY_10WH, 0, 3000);
+	put(m, REG_V1, 23000, 2000);
+	put(m, REG_V1, 22000, 3000);
+	T_EQ_INT(meter_energy_monotonic(m), 1);
+	/* lower than the highest seen, even across a missing reading */
+	put(m, REG_EA_PLUS_T2_10WH, 700, 2000);
+	put_invalid(m, REG_EA_PLUS_T2_10WH, 3000);
+	put(m, REG_EA_PLUS_T2_10WH, 699, 4000);
+	T_EQ_INT(meter_energy_monotonic(m), 0);
+	T_EQ_INT(m->energy_backwards_id, REG_EA_PLUS_T2_10WH);
+	/* it stays flagged: the operator must see it happened */
+	put(m, REG_EA_PLUS_T2_10WH, 800, 5000);
+	T_EQ_INT(meter_energy_monotonic(m), 0);
+	put(m, REG_EA_PLUS_TOTAL, 10, 5000);
+	put(m, REG_EA_PLUS_TOTAL, 9, 6000);
+	T_EQ_INT(m->energy_backwards_id, REG_EA_PLUS_T2_10WH);
+	meter_init(m, &conf, 0, 7000);
+	T_EQ_INT(meter_energy_monotonic(m), 1);
+	put(m, REG_EA_PLUS_TOTAL, 10, 8000);
+	put(m, REG_EA_PLUS_TOTAL, 9, 9000);
+	T_EQ_INT(meter_energy_monotonic(m), 0);
+	T_EQ_INT(m->energy_backwards_id, REG_EA_PLUS_TOTAL);
+	free(m);
+}
+
+/* Store one cycle of V (0.01 V), I (mA) and P (10 W) for three phases. */
+static void
+put_phases(struct meter *m, const int64_t v[3], const int64_t i[3],
+    const int64_t p[3], int64_t now_ms)
+{
+	static const enum reg_id vid[3] = { REG_V1, REG_V2, REG_V3 };
+	static const enum reg_id iid[3] = { REG_I1, REG_I2, REG_I3 };
+	static const enum reg_id pid[3] = { REG_P1, REG_P2, REG_P3 };
+	int	n;
+
+	for (n = 0; n < 3; n++) {
+		put(m, vid[n], v[n], now_ms);
+		put(m, iid[n], i[n], now_ms);
+		put(m, pid[n], p[n], now_ms);
+	}
+}
+
+static void
+assert_sane_diag(const struct wiring_diag *d)
+{
+	int	k;
+
+	T_OK(d->nerr >= 0 && d->nerr <= 8);
+	for (k = 0; k < d->nerr; k++) {
+		int c = d->err_codes[k];
+		T_OK(c == 0 || (c >= 1 && c <= 3) || (c >= 7 && c <= 9));
+		if (c == 0)
+			T_EQ_INT(d->nerr, 1);
+	}
+	if (!d->known)
+		T_EQ_INT(d->nerr, 0);
+}
+
+static void
+test_meter__wiring_healthy(void)
+{
+	struct meter		*m = new_meter();
+	struct wiring_diag	 d;
+	const int64_t		 v[3] = { 23000, 23100, 22950 };
+	const int64_t		 i[3] = { 10000, 9000, 11000 };
+	const int64_t		 p[3] = { 200, 180, 230 };
+
+	put_phases(m, v, i, p, 2000);
+	meter_wiring(m, 2500, &d);
+	assert_sane_diag(&d);
+	T_EQ_INT(d.known, 1);
+	T_EQ_INT(d.phase_present[0] && d.phase_present[1] &&
+	    d.phase_present[2], 1);
+	T_EQ_INT(d.current_reversed[0] + d.current_reversed[1] +
+	    d.current_reversed[2], 0);
+	T_EQ_INT(d.vn_swapped[0] + d.vn_swapped[1] + d.vn_swapped[2], 0);
+	T_EQ_INT(d.nerr, 1);
+	T_EQ_INT(d.err_codes[0], 0);
+	free(m);
+}
+
+/* reversed=2: P2 < 0 with current flowing gives Err 2, and nothing else. */
+static void
+test_meter__wiring_reversed_2(void)
+{
+	struct meter		*m = new_meter();
+	struct wiring_diag	 d;
+	int64_t			 v[3] = { 23000, 23000, 23000 };
+	int64_t			 i[3] = { 10000, 10000, 10000 };
+	int64_t			 p[3] = { 200, -200, 200 };
+
+	put_phases(m, v, i, p, 2000);
+	meter_wiring(m, 2000, &d);
+	assert_sane_diag(&d);
+	T_EQ_INT(d.known, 1);
+	T_EQ_INT(d.current_reversed[1], 1);
+	T_EQ_INT(d.current_reversed[0] + d.current_reversed[2], 0);
+	T_EQ_INT(d.nerr, 1);
+	T_EQ_INT(d.err_codes[0], 2);
+	/* phases 1 and 3 as well */
+	p[0] = -1;
+	p[2] = -300;
+	put_phases(m, v, i, p, 3000);
+	meter_wiring(m, 3000, &d);
+	T_EQ_INT(d.nerr, 3);
+	T_EQ_INT(d.err_codes[0], 1);
+	T_EQ_INT(d.err_codes[1], 2);
+	T_EQ_INT(d.err_codes[2], 3);
+	/* no current flowing (0.1 A or less): a negative P is noise */
+	p[0] = p[2] = 200;
+	i[1] = 100;
+	put_phases(m, v, i, p, 4000);
+	meter_wiring(m, 4000, &d);
+	assert_sane_diag(&d);
+	T_EQ_INT(d.current_reversed[1], 0);
+	T_EQ_INT(d.err_codes[0], 0);
+	i[1] = 101;
+	put_phases(m, v, i, p, 5000);
+	meter_wiring(m, 5000, &d);
+	T_EQ_INT(d.err_codes[0], 2);
+	free(m);
+}
+
+/*
+ * vn-swap=1: phase 1 on the N terminal, so V1 reads a phase voltage and
+ * V2, V3 read line-to-line (400 V); P1 comes out negative too, which the
+ * swap explains: Err 7 alone.
+ */
+static void
+test_meter__wiring_vn_swap_1(void)
+{
+	struct meter		*m = new_meter();
+	struct wiring_diag	 d;
+	int64_t			 v[3] = { 23000, 39840, 39840 };
+	int64_t			 i[3] = { 10000, 10000, 10000 };
+	int64_t			 p[3] = { -200, 150, 120 };
+
+	put_phases(m, v, i, p, 2000);
+	meter_wiring(m, 2000, &d);
+	assert_sane_diag(&d);
+	T_EQ_INT(d.known, 1);
+	T_EQ_INT(d.vn_swapped[0], 1);
+	T_EQ_INT(d.vn_swapped[1] + d.vn_swapped[2], 0);
+	T_EQ_INT(d.current_reversed[0], 0);
+	T_EQ_INT(d.nerr, 1);
+	T_EQ_INT(d.err_codes[0], 7);
+	/* the same at phase 3 gives Err 9; with P2 reversed, Err 2 and 9 */
+	v[0] = 39840; v[1] = 39840; v[2] = 23000;
+	p[0] = 150; p[1] = -150; p[2] = -200;
+	put_phases(m, v, i, p, 3000);
+	meter_wiring(m, 3000, &d);
+	assert_sane_diag(&d);
+	T_EQ_INT(d.nerr, 2);
+	T_EQ_INT(d.err_codes[0], 2);
+	T_EQ_INT(d.err_codes[1], 9);
+	free(m);
+}
+
+/* The ratio rule at its edges: 1.5 to 2.0 times the phase's own voltage. */
+static void
+test_meter__wiring_vn_swap_bounds(void)
+{
+	struct meter		*m = new_meter();
+	struct wiring_diag	 d;
+	int64_t			 v[3] = { 20000, 30000, 40000 };
+	const int64_t		 i[3] = { 10000, 10000, 10000 };
+	const int64_t		 p[3] = { 200, 200, 200 };
+
+	put_phases(m, v, i, p, 2000);
+	meter_wiring(m, 2000, &d);
+	T_EQ_INT(d.vn_swapped[0], 1);
+	v[1] = 29999;
+	put_phases(m, v, i, p, 3000);
+	meter_wiring(m, 3000, &d);
+	T_EQ_INT(d.vn_swapped[0], 0);
+	v[1] = 30000;
+	v[2] = 40001;
+	put_phases(m, v, i, p, 4000);
+	meter_wiring(m, 4000, &d);
+	T_EQ_INT(d.vn_swapped[0], 0);
+	/* a phase at 150 V or less is absent and cannot be the swapped one */
+	v[0] = 15000; v[1] = 25000; v[2] = 25000;
+	put_phases(m, v, i, p, 5000);
+	meter_wiring(m, 5000, &d);
+	T_EQ_INT(d.phase_present[0], 0);
+	T_EQ_INT(d.vn_swapped[0], 0);
+	v[0] = 15001;
+	put_phases(m, v, i, p, 6000);
+	meter_wiring(m, 6000, &d);
+	T_EQ_INT(d.phase_present[0], 1);
+	T_EQ_INT(d.vn_swapped[0], 1);
+	free(m);
+}
+
+/* phase-loss=3: pictogram 3 off, no Err code and no "Err 0" either. */
+static void
+test_meter__wiring_phase_loss_3(void)
+{
+	struct meter		*m = new_meter();
+	struct wiring_diag	 d;
+	const int64_t		 v[3] = { 23000, 23000, 0 };
+	const int64_t		 i[3] = { 10000, 10000, 0 };
+	const int64_t		 p[3] = { 200, 200, 0 };
+
+	put_phases(m, v, i, p, 2000);
+	meter_wiring(m, 2000, &d);
+	assert_sane_diag(&d);
+	T_EQ_INT(d.known, 1);
+	T_EQ_INT(d.phase_present[0], 1);
+	T_EQ_INT(d.phase_present[1], 1);
+	T_EQ_INT(d.phase_present[2], 0);
+	T_EQ_INT(d.vn_swapped[0] + d.vn_swapped[1] + d.vn_swapped[2], 0);
+	T_EQ_INT(d.nerr, 0);
+	free(m);
+}
+
+/* Missing, unavailable or stale readings: nothing is inferred. */
+static void
+test_meter__wiring_unknown(void)
+{
+	struct meter		*m = new_meter();
+	struct wiring_diag	 d;
+	const int64_t		 v[3] = { 23000, 23000, 23000 };
+	const int64_t		 i[3] = { 10000, 10000, 10000 };
+	const int64_t		 p[3] = { 200, -200, 200 };
+
+	put(m, REG_V1, 23000, 2000);
+	put(m, REG_V2, 23000, 2000);
+	put(m, REG_V3, 23000, 2000);
+	meter_wiring(m, 2000, &d);
+	T_EQ_INT(d.known, 0);
+	put_phases(m, v, i, p, 3000);
+	put_invalid(m, REG_P3, 3000);
+	meter_wiring(m, 3000, &d);
+	assert_sane_diag(&d);
+	T_EQ_INT(d.known, 0);
+	T_EQ_INT(d.current_reversed[1], 0);
+	put_phases(m, v, i, p, 4000);
+	meter_wiring(m, 4000 + 4000, &d);	/* 3 poll periods + 1 s */
+	T_EQ_INT(d.known, 1);
+	meter_wiring(m, 4000 + 4001, &d);
+	assert_sane_diag(&d);
+	T_EQ_INT(d.known, 0);
+	free(m);
+}
+
 int
 main(void)
 {
-	T_RUN(test_meter__placeholder);
+	T_RUN(test_meter__init_knows_nothing);
+	T_RUN(test_meter__min_max_avg);
+	T_RUN(test_meter__trend_ring);
+	T_RUN(test_meter__raw_and_age);
+	T_RUN(test_meter__status_words);
+	T_RUN(test_meter__tariffs_consistency);
+	T_RUN(test_meter__energy_monotonic);
+	T_RUN(test_meter__wiring_healthy);
+	T_RUN(test_meter__wiring_reversed_2);
+	T_RUN(test_meter__wiring_vn_swap_1);
+	T_RUN(test_meter__wiring_vn_swap_bounds);
+	T_RUN(test_meter__wiring_phase_loss_3);
+	T_RUN(test_meter__wiring_unknown);
 	return t_done();
 }
