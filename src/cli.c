@@ -202,7 +202,11 @@ cli_apply(struct opts *o, struct cli_seen *s, int c, const char *opt,
 			    "even or odd", opt, arg);
 		return 0;
 	case OPT_STOP:
-		return cli_number(opt, arg, 1, 2, &o->stop_bits, e);
+		if (strcmp(arg, "1") != 0 && strcmp(arg, "2") != 0)
+			return err_setc(e, EXIT_USAGE, "%s '%s': expected 1 or 2",
+			    opt, arg);
+		o->stop_bits = arg[0] - '0';
+		return 0;
 	case OPT_FIRST:
 		return cli_number(opt, arg, 1, 247, &o->first, e);
 	case OPT_LAST:
