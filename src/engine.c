@@ -1,73 +1,666 @@
 /*
- * engine.c: the poll engine (stub until the workers land, issue 3).
+ * engine.c: the poll engine. Schedules every meter's poll cycle on the libev
+ * loop, hands the cycles to the bus workers (bus.c) as jobs, and applies the
+ * results to the model (meter.c) on the loop thread: decoded values, link
+ * statistics, status, identification, back-off of meters that went quiet.
  *
- * Holds the meters and the bus views so the console links and shows its
- * configuration; polling arrives with bus.c and poll.c.
+ * What a cycle reads is poll.c's plan; how a request travels is bus.c's.
+ * The loop never waits on a bus: a meter has at most one cycle in flight, and
+ * a timer that fires while it is still queued only counts an overrun.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include <ev.h>
+
+#include "bus.h"
 #include "engine.h"
+#include "poll.h"
+#include "regdecode.h"
+
+#define ENG_OFFLINE_AFTER	3	/* failed cycles before probing */
+#define ENG_PROBE_MIN_MS	1000
+#define ENG_PROBE_MAX_MS	30000
+#define ENG_FOREIGN_RECHECK_MS	300000	/* a foreign device is re-identified */
+
+/* Engine-side state of one meter (the model is struct meter). */
+struct mstate {
+	struct engine	*eng;
+	int		 index;
+	ev_timer	 poll;		/* repeat = poll_ms */
+	ev_timer	 probe;		/* offline: back-off probes */
+	int		 busy;		/* a cycle or probe job is queued/running */
+	int		 need_ident;
+	int64_t		 slow_next_ms;
+	int64_t		 foreign_next_ms;
+	int		 backoff_ms;
+	uint64_t	 overruns;
+	uint32_t	 last_run_us;	/* worker time of the last cycle */
+	unsigned	 conn_gen;
+	int		 batch_n;	/* batch cycles completed */
+};
+
+struct ebus {
+	struct engine	*eng;
+	int		 index;
+	struct bus	 bus;
+	int		 inited;
+	struct bus_view	 view;
+};
 
 struct engine {
 	struct ev_loop		*loop;
 	const struct config	*cfg;
+	struct poll_plan	 plan;
 	struct meter		*meters;
-	struct bus_view		*buses;
+	struct mstate		*ms;
+	struct ebus		*buses;
 	engine_cycle_cb		*cycle_cb;
 	void			*cycle_arg;
+	int			 batch_cycles;	/* 0: live */
+	int			 batch_slow;
+	int			 started;
+	int			 stopping;
 };
 
-/* Allocate the engine and its meters; nothing runs until engine_start. */
+/* What a write or ops job carries back to its submitter. */
+struct eng_req {
+	engine_write_cb		*write_cb;
+	engine_ops_cb		*ops_cb;
+	void			*arg;
+	struct engine_op	*ops;
+	int			 nops;
+};
+
+int64_t
+engine_now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t
+engine_wall_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static struct ebus *
+eng_bus_of(struct engine *eng, int meter)
+{
+	return &eng->buses[eng->cfg->meters[meter].bus];
+}
+
+/* Add the requests of a plan set to a job, each tagged with its request. */
+static void
+eng_job_add_set(struct bus_job *j, const struct poll_set *s)
+{
+	int	i;
+
+	for (i = 0; i < s->nreq && j->nx < BUS_JOB_MAX; i++) {
+		j->x[j->nx].addr = s->req[i].addr;
+		j->x[j->nx].count = s->req[i].count;
+		j->x[j->nx].tag = &s->req[i];
+		j->nx++;
+	}
+}
+
+/* Queue one poll cycle of meter ms (identification first when due). */
+static void
+eng_submit_cycle(struct mstate *ms)
+{
+	struct engine	*eng = ms->eng;
+	struct bus_job	*j;
+	int64_t		 now = engine_now_ms();
+	int		 slow;
+
+	if ((j = calloc(1, sizeof *j)) == NULL)
+		return;		/* try again at the next tick */
+	j->kind = JOB_CYCLE;
+	j->meter = ms->index;
+	j->unit = eng->cfg->meters[ms->index].address;
+	j->identify = ms->need_ident;
+	if (j->identify) {
+		eng_job_add_set(j, &eng->plan.magic);
+		eng_job_add_set(j, &eng->plan.name);
+		if (!eng->batch_cycles)
+			eng_job_add_set(j, &eng->plan.info);
+	}
+	eng_job_add_set(j, &eng->plan.fast);
+	slow = eng->batch_cycles ? eng->batch_slow && ms->batch_n == 0 :
+	    j->identify || now >= ms->slow_next_ms;
+	if (slow) {
+		eng_job_add_set(j, &eng->plan.slow);
+		ms->slow_next_ms = now + eng->plan.slow_every_ms;
+	}
+	ms->busy = 1;
+	bus_submit(&eng_bus_of(eng, ms->index)->bus, j);
+}
+
+/* Queue the probe of an offline meter: one small read. */
+static void
+eng_submit_probe(struct mstate *ms)
+{
+	struct engine	*eng = ms->eng;
+	struct bus_job	*j;
+
+	if ((j = calloc(1, sizeof *j)) == NULL)
+		return;
+	j->kind = JOB_PROBE;
+	j->meter = ms->index;
+	j->unit = eng->cfg->meters[ms->index].address;
+	eng_job_add_set(j, &eng->plan.magic);
+	ms->busy = 1;
+	bus_submit(&eng_bus_of(eng, ms->index)->bus, j);
+}
+
+/* A foreign device between re-identifications: a cycle without traffic. */
+static void
+eng_cycle_idle(struct mstate *ms)
+{
+	struct engine	*eng = ms->eng;
+	struct meter	*m = &eng->meters[ms->index];
+
+	m->last_cycle_ms = engine_now_ms();
+	m->last_cycle_wall_ms = engine_wall_ms();
+	m->last_response_ms = 0;
+	m->cycles++;
+	ms->batch_n++;
+	if (eng->cycle_cb != NULL)
+		eng->cycle_cb(eng->cycle_arg, m);
+}
+
+static void
+eng_poll_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct mstate	*ms = container_of(w, struct mstate, poll);
+	struct engine	*eng = ms->eng;
+	struct meter	*m = &eng->meters[ms->index];
+
+	(void)revents;
+	if (eng->stopping)
+		return;
+	if (eng->batch_cycles && ms->batch_n >= eng->batch_cycles) {
+		ev_timer_stop(loop, w);
+		return;
+	}
+	if (ms->busy) {
+		ms->overruns++;
+		return;
+	}
+	if (m->status == MS_NOT_E34 && !ms->need_ident) {
+		if (engine_now_ms() >= ms->foreign_next_ms)
+			ms->need_ident = 1;
+		else {
+			if (eng->batch_cycles)
+				eng_cycle_idle(ms);
+			return;
+		}
+	}
+	eng_submit_cycle(ms);
+}
+
+static void
+eng_probe_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct mstate	*ms = container_of(w, struct mstate, probe);
+
+	(void)loop;
+	(void)revents;
+	if (ms->eng->stopping || ms->busy)
+		return;
+	eng_submit_probe(ms);
+}
+
+/* Fill meter_ident from the identification values just stored. */
+static void
+eng_fill_ident(struct meter *m)
+{
+	struct meter_ident	*id = &m->ident;
+	const struct reg_sample	*s;
+	int64_t			 a, b, c;
+
+	if ((s = meter_get(m, REG_VENDOR_NAME)) != NULL && s->v.valid)
+		snprintf(id->vendor, sizeof id->vendor, "%s", s->v.str);
+	if ((s = meter_get(m, REG_PRODUCT_NAME)) != NULL && s->v.valid)
+		snprintf(id->product_name, sizeof id->product_name, "%s",
+		    s->v.str);
+	if ((s = meter_get(m, REG_EXTENDED_NAME)) != NULL && s->v.valid)
+		snprintf(id->ext_name, sizeof id->ext_name, "%s", s->v.str);
+	if (meter_raw(m, REG_SERIAL_AA_SS, 0, 0, &a) &&
+	    meter_raw(m, REG_SERIAL_SST_L, 0, 0, &b) &&
+	    meter_raw(m, REG_SERIAL_ORDER, 0, 0, &c))
+		snprintf(id->serial, sizeof id->serial, "%04X-%04X-%lld",
+		    (unsigned)a, (unsigned)b, (long long)c);
+	if (meter_raw(m, REG_JBUS_TABLE_VERSION, 0, 0, &a))
+		id->table_version = (int)a;
+	if (meter_raw(m, REG_SOFTWARE_VERSION, 0, 0, &a))
+		id->sw_version = (int)a;
+}
+
+/* Decode the words of one answered read into the model. */
+static void
+eng_store_xfer(struct meter *m, const struct bus_xfer *x, int64_t t_ms,
+    int64_t wall_ms)
+{
+	const struct poll_req	*r = x->tag;
+	const struct reg_def	*d;
+	struct reg_value	 v;
+	int			 i;
+
+	if (r == NULL || x->write || x->outcome != ST_ANSWER)
+		return;
+	for (i = 0; i < r->nids; i++) {
+		d = regmap_get(r->ids[i]);
+		if (d->addr < x->addr || d->addr + d->count > x->addr + x->count)
+			continue;
+		if (reg_decode(d, &x->words[d->addr - x->addr], &v) == -1)
+			continue;
+		meter_store(m, d->id, &v, t_ms, wall_ms);
+	}
+}
+
+static int
+eng_outcome_rank(enum stats_outcome o)
+{
+	switch (o) {
+	case ST_TIMEOUT:
+	case ST_IO:
+		return 4;
+	case ST_CRC:
+		return 3;
+	case ST_EXCEPTION:
+		return 2;
+	default:
+		return 0;
+	}
+}
+
+/* The status a cycle leaves: the worst outcome of the requests that ran. */
+static void
+eng_cycle_status(struct meter *m, const struct bus_job *j)
+{
+	const struct bus_xfer	*worst = NULL;
+	int			 i;
+
+	if (j->ident == IDENT_FOREIGN) {
+		m->status = MS_NOT_E34;
+		return;
+	}
+	for (i = 0; i < j->nx; i++) {
+		if (!j->x[i].ran)
+			continue;
+		if (worst == NULL || eng_outcome_rank(j->x[i].outcome) >
+		    eng_outcome_rank(worst->outcome))
+			worst = &j->x[i];
+	}
+	if (worst == NULL) {
+		m->status = MS_IO;	/* device not open */
+		return;
+	}
+	switch (worst->outcome) {
+	case ST_ANSWER:
+		m->status = MS_OK;
+		break;
+	case ST_EXCEPTION:
+		m->status = MS_EXCEPTION;
+		m->exc_code = worst->exc_code;
+		break;
+	case ST_TIMEOUT:
+		m->status = MS_TIMEOUT;
+		break;
+	case ST_CRC:
+		m->status = MS_CRC;
+		break;
+	case ST_IO:
+		m->status = MS_IO;
+		break;
+	}
+}
+
+/* Count every request that ran, on the meter and on its bus. */
+static void
+eng_count(struct meter *m, struct ebus *eb, const struct bus_job *j,
+    uint32_t *slowest_us)
+{
+	const struct bus_xfer	*x;
+	int			 i;
+
+	*slowest_us = 0;
+	for (i = 0; i < j->nx; i++) {
+		x = &j->x[i];
+		if (!x->ran)
+			continue;
+		stats_add(&m->stats, x->outcome, x->exc_code, x->lat_us,
+		    x->busy_us);
+		stats_add(&eb->view.stats, x->outcome, x->exc_code, x->lat_us,
+		    x->busy_us);
+		if ((x->outcome == ST_ANSWER || x->outcome == ST_EXCEPTION) &&
+		    x->lat_us > *slowest_us)
+			*slowest_us = x->lat_us;
+	}
+}
+
+/* Update the bus view: connection, measured round, achievable refresh. */
+static void
+eng_bus_refresh(struct engine *eng, struct ebus *eb)
+{
+	unsigned	gen;
+	uint64_t	round = 0;
+	int		i;
+
+	bus_conn_state(&eb->bus, &eb->view.connected, eb->view.last_error,
+	    sizeof eb->view.last_error, &gen);
+	for (i = 0; i < eng->cfg->nmeters; i++)
+		if (eng->cfg->meters[i].bus == eb->index &&
+		    !eng->meters[i].offline)
+			round += eng->ms[i].last_run_us;
+	eb->view.round_us = round > UINT32_MAX ? UINT32_MAX : (uint32_t)round;
+	eb->view.achievable_ms = (int)((round + 999) / 1000);
+}
+
+/* A meter stops answering: probe it with back-off instead of polling. */
+static void
+eng_go_offline(struct mstate *ms)
+{
+	struct engine	*eng = ms->eng;
+
+	eng->meters[ms->index].offline = 1;
+	ms->need_ident = 1;
+	ms->backoff_ms = ENG_PROBE_MIN_MS;
+	ev_timer_stop(eng->loop, &ms->poll);
+	ev_timer_set(&ms->probe, ms->backoff_ms / 1000.0, 0.);
+	ev_timer_start(eng->loop, &ms->probe);
+}
+
+/* An offline meter answered its probe: identify it and poll again now. */
+static void
+eng_go_online(struct mstate *ms)
+{
+	struct engine	*eng = ms->eng;
+	struct meter	*m = &eng->meters[ms->index];
+
+	m->offline = 0;
+	m->consecutive_fail = 0;
+	ms->need_ident = 1;
+	ev_timer_stop(eng->loop, &ms->probe);
+	ev_timer_set(&ms->poll, 0., m->conf->poll_ms / 1000.0);
+	ev_timer_start(eng->loop, &ms->poll);
+}
+
+static void
+eng_probe_done(struct mstate *ms, struct bus_job *j)
+{
+	struct engine	*eng = ms->eng;
+	const struct bus_xfer *x = &j->x[0];
+
+	if (x->ran && (x->outcome == ST_ANSWER ||
+	    (x->outcome == ST_EXCEPTION && x->exc_code < 10))) {
+		eng_go_online(ms);
+		return;
+	}
+	ms->backoff_ms *= 2;
+	if (ms->backoff_ms > ENG_PROBE_MAX_MS)
+		ms->backoff_ms = ENG_PROBE_MAX_MS;
+	ev_timer_set(&ms->probe, ms->backoff_ms / 1000.0, 0.);
+	ev_timer_start(eng->loop, &ms->probe);
+}
+
+/* Apply a finished cycle to the model (loop thread). */
+static void
+eng_cycle_done(struct mstate *ms, struct ebus *eb, struct bus_job *j)
+{
+	struct engine	*eng = ms->eng;
+	struct meter	*m = &eng->meters[ms->index];
+	uint32_t	 slowest;
+	int		 i, failed;
+
+	if (j->conn_gen != 0 && j->conn_gen != ms->conn_gen) {
+		if (ms->conn_gen != 0)	/* reconnected: identify again */
+			ms->need_ident = 1;
+		ms->conn_gen = j->conn_gen;
+	}
+	eng_count(m, eb, j, &slowest);
+	if (j->identify && j->ident == IDENT_E34) {
+		ms->need_ident = 0;
+		m->ident.done = 1;
+		m->ident.is_e34 = 1;
+		snprintf(m->ident.ext_name, sizeof m->ident.ext_name, "%s",
+		    j->ext_name);
+	} else if (j->identify && j->ident == IDENT_FOREIGN) {
+		ms->need_ident = 0;
+		m->ident.done = 1;
+		m->ident.is_e34 = 0;
+		snprintf(m->ident.ext_name, sizeof m->ident.ext_name, "%s",
+		    j->ext_name);
+		ms->foreign_next_ms = engine_now_ms() + ENG_FOREIGN_RECHECK_MS;
+	}
+	if (j->ident != IDENT_FOREIGN)
+		for (i = 0; i < j->nx; i++)
+			eng_store_xfer(m, &j->x[i], j->end_ms, j->end_wall_ms);
+	if (j->identify && j->ident == IDENT_E34)
+		eng_fill_ident(m);
+	eng_cycle_status(m, j);
+	failed = m->status == MS_TIMEOUT || m->status == MS_IO ||
+	    (m->status == MS_EXCEPTION && m->exc_code >= 10);
+	m->consecutive_fail = failed ? m->consecutive_fail + 1 : 0;
+	if (m->status == MS_OK) {
+		m->ok_cycles++;
+		m->last_ok_ms = j->end_ms;
+	}
+	m->last_response_ms = (slowest + 999) / 1000;
+	m->last_cycle_ms = j->end_ms > 0 ? j->end_ms : 1;
+	m->last_cycle_wall_ms = j->start_wall_ms;
+	m->cycles++;
+	ms->batch_n++;
+	ms->last_run_us = j->run_us;
+	eng_bus_refresh(eng, eb);
+	if (!eng->batch_cycles && m->consecutive_fail >= ENG_OFFLINE_AFTER)
+		eng_go_offline(ms);
+	if (eng->cycle_cb != NULL)
+		eng->cycle_cb(eng->cycle_arg, m);
+}
+
+/* Describe a failed transaction for a write or ops callback. */
+static void
+eng_xfer_msg(const struct bus_xfer *x, int link_failed, char *buf, size_t len)
+{
+	if (!x->ran)
+		snprintf(buf, len, link_failed ? "bus not connected" :
+		    "not sent");
+	else if (x->outcome == ST_ANSWER)
+		snprintf(buf, len, "done");
+	else if (x->outcome == ST_EXCEPTION)
+		snprintf(buf, len, "exception %d", x->exc_code);
+	else if (x->outcome == ST_TIMEOUT)
+		snprintf(buf, len, "no answer (timeout)");
+	else if (x->outcome == ST_CRC)
+		snprintf(buf, len, "corrupt answer (CRC)");
+	else
+		snprintf(buf, len, "i/o error: %s", x->err_no == EPERM ?
+		    "write not allowed" : strerror(x->err_no));
+}
+
+static void
+eng_req_done(struct engine *eng, struct ebus *eb, struct bus_job *j)
+{
+	struct eng_req	*rq = j->ctx;
+	struct meter	*m = &eng->meters[j->meter];
+	char		 msg[128];
+	uint32_t	 slowest;
+	int		 i;
+
+	eng_count(m, eb, j, &slowest);
+	if (j->kind == JOB_WRITE) {
+		eng_xfer_msg(&j->x[0], j->link_failed, msg, sizeof msg);
+		if (rq->write_cb != NULL)
+			rq->write_cb(rq->arg, j->x[0].ran &&
+			    j->x[0].outcome == ST_ANSWER ? 0 : -1, msg);
+	} else {
+		for (i = 0; i < rq->nops; i++) {
+			struct engine_op *op = &rq->ops[i];
+
+			op->outcome = j->x[i].ran ? (int)j->x[i].outcome : ST_IO;
+			op->exc_code = j->x[i].exc_code;
+			op->lat_us = j->x[i].lat_us;
+			if (!op->write && j->x[i].ran &&
+			    j->x[i].outcome == ST_ANSWER)
+				memcpy(op->words, j->x[i].words,
+				    (size_t)op->count * sizeof op->words[0]);
+		}
+		if (rq->ops_cb != NULL)
+			rq->ops_cb(rq->arg, rq->ops, rq->nops);
+	}
+	free(rq);
+}
+
+/* A job came back from a bus worker (loop thread). */
+static void
+eng_job_done(void *arg, struct bus_job *j)
+{
+	struct ebus	*eb = arg;
+	struct engine	*eng = eb->eng;
+	struct mstate	*ms = &eng->ms[j->meter];
+
+	switch (j->kind) {
+	case JOB_CYCLE:
+		ms->busy = 0;
+		if (!eng->stopping)
+			eng_cycle_done(ms, eb, j);
+		break;
+	case JOB_PROBE:
+		ms->busy = 0;
+		eng_count(&eng->meters[j->meter], eb, j, &(uint32_t){ 0 });
+		if (!eng->stopping)
+			eng_probe_done(ms, j);
+		break;
+	case JOB_WRITE:
+	case JOB_OPS:
+		eng_req_done(eng, eb, j);
+		break;
+	}
+	free(j);
+}
+
+/* Allocate the engine, its meters and buses; nothing runs before start. */
 struct engine *
 engine_new(struct ev_loop *loop, const struct config *cfg, struct err *e)
 {
 	struct engine	*eng;
-	int		 i;
+	int64_t		 now = engine_now_ms();
+	int		 i, n;
 
 	if ((eng = calloc(1, sizeof *eng)) == NULL)
-		goto fail;
+		goto nomem;
 	eng->loop = loop;
 	eng->cfg = cfg;
-	eng->meters = calloc(cfg->nmeters ? cfg->nmeters : 1, sizeof *eng->meters);
-	eng->buses = calloc(cfg->nbuses ? cfg->nbuses : 1, sizeof *eng->buses);
-	if (eng->meters == NULL || eng->buses == NULL)
+	n = cfg->nmeters > 0 ? cfg->nmeters : 1;
+	eng->meters = calloc((size_t)n, sizeof *eng->meters);
+	eng->ms = calloc((size_t)n, sizeof *eng->ms);
+	eng->buses = calloc(cfg->nbuses > 0 ? (size_t)cfg->nbuses : 1,
+	    sizeof *eng->buses);
+	if (eng->meters == NULL || eng->ms == NULL || eng->buses == NULL)
+		goto nomem;
+	if (poll_plan_init(&eng->plan, e) == -1)
 		goto fail;
+	for (i = 0; i < cfg->nbuses; i++) {
+		struct ebus *eb = &eng->buses[i];
+
+		eb->eng = eng;
+		eb->index = i;
+		eb->view.conf = &cfg->buses[i];
+		stats_init(&eb->view.stats, now);
+		if (bus_init(&eb->bus, loop, &cfg->buses[i], eng_job_done, eb,
+		    e) == -1)
+			goto fail;
+		eb->inited = 1;
+	}
 	for (i = 0; i < cfg->nmeters; i++) {
-		eng->meters[i].conf = &cfg->meters[i];
-		eng->meters[i].index = i;
+		struct mstate *ms = &eng->ms[i];
+		struct ebus *eb = &eng->buses[cfg->meters[i].bus];
+
+		meter_init(&eng->meters[i], &cfg->meters[i], i, now);
+		ms->eng = eng;
+		ms->index = i;
+		ms->need_ident = 1;
+		ev_timer_init(&ms->poll, eng_poll_cb, 0.,
+		    cfg->meters[i].poll_ms / 1000.0);
+		ev_timer_init(&ms->probe, eng_probe_cb, 1., 0.);
+		eb->view.nmeters++;
+		if (eb->view.wanted_ms == 0 ||
+		    cfg->meters[i].poll_ms < eb->view.wanted_ms)
+			eb->view.wanted_ms = cfg->meters[i].poll_ms;
 	}
 	for (i = 0; i < cfg->nbuses; i++)
-		eng->buses[i].conf = &cfg->buses[i];
+		eng->buses[i].view.wire_round_us = engine_round_wire_us(
+		    &cfg->buses[i], eng->buses[i].view.nmeters);
 	return eng;
+nomem:
+	err_set(e, "engine: %s", strerror(ENOMEM));
 fail:
 	engine_free(eng);
-	err_set(e, "engine: %s", strerror(ENOMEM));
 	return NULL;
 }
 
+/* Start the workers and every meter's timer (first poll right away). */
 int
 engine_start(struct engine *eng, struct err *e)
 {
-	(void)eng;
-	(void)e;
+	int	i;
+
+	if (eng->started)
+		return 0;
+	for (i = 0; i < eng->cfg->nbuses; i++)
+		if (bus_start(&eng->buses[i].bus, e) == -1) {
+			engine_stop(eng);
+			return -1;
+		}
+	eng->started = 1;
+	for (i = 0; i < eng->cfg->nmeters; i++)
+		ev_timer_start(eng->loop, &eng->ms[i].poll);
 	return 0;
 }
 
 void
 engine_stop(struct engine *eng)
 {
-	(void)eng;
+	int	i;
+
+	if (eng == NULL || eng->stopping)
+		return;
+	eng->stopping = 1;
+	for (i = 0; i < eng->cfg->nmeters; i++) {
+		ev_timer_stop(eng->loop, &eng->ms[i].poll);
+		ev_timer_stop(eng->loop, &eng->ms[i].probe);
+	}
+	for (i = 0; i < eng->cfg->nbuses; i++)
+		if (eng->buses[i].inited)
+			bus_stop(&eng->buses[i].bus);
 }
 
 void
 engine_free(struct engine *eng)
 {
+	int	i;
+
 	if (eng == NULL)
 		return;
+	if (eng->buses != NULL) {
+		engine_stop(eng);
+		for (i = 0; i < eng->cfg->nbuses; i++)
+			if (eng->buses[i].inited)
+				bus_release(&eng->buses[i].bus);
+	}
 	free(eng->meters);
+	free(eng->ms);
 	free(eng->buses);
 	free(eng);
 }
@@ -104,7 +697,7 @@ engine_bus(const struct engine *eng, int i)
 {
 	if (i < 0 || i >= eng->cfg->nbuses)
 		return NULL;
-	return &eng->buses[i];
+	return &eng->buses[i].view;
 }
 
 const struct config *
@@ -113,61 +706,232 @@ engine_config(const struct engine *eng)
 	return eng->cfg;
 }
 
-int64_t
-engine_now_ms(void)
+void
+engine_set_batch(struct engine *eng, int cycles, int with_slow)
 {
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	eng->batch_cycles = cycles > 0 ? cycles : 1;
+	eng->batch_slow = with_slow;
 }
 
-int64_t
-engine_wall_ms(void)
+int
+engine_batch_done(const struct engine *eng)
 {
-	struct timespec	ts;
+	int	i;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	for (i = 0; i < eng->cfg->nmeters; i++)
+		if (eng->ms[i].batch_n < eng->batch_cycles)
+			return 0;
+	return 1;
+}
+
+uint64_t
+engine_meter_overruns(const struct engine *eng, int meter)
+{
+	if (meter < 0 || meter >= eng->cfg->nmeters)
+		return 0;
+	return eng->ms[meter].overruns;
+}
+
+const struct poll_plan *
+engine_plan(const struct engine *eng)
+{
+	return &eng->plan;
+}
+
+/* Queue a guarded job for meter i; rq travels with it. */
+static int
+eng_submit_req(struct engine *eng, int meter, struct bus_job *j,
+    enum bus_write_kind kind, int confirmed, struct eng_req *rq,
+    struct err *e)
+{
+	j->meter = meter;
+	j->unit = eng->cfg->meters[meter].address;
+	if (bus_job_guard(j, kind, eng->cfg->writes, confirmed, e) == -1)
+		return -1;
+	if (!eng->started || eng->stopping)
+		return err_set(e, "the engine is not running");
+	j->ctx = rq;
+	bus_submit(&eng_bus_of(eng, meter)->bus, j);
+	return 0;
+}
+
+static int
+eng_write(struct engine *eng, int meter, int addr, const uint16_t *words,
+    int count, int fc16, int confirmed, engine_write_cb *cb, void *arg,
+    struct err *e)
+{
+	struct bus_job	*j;
+	struct eng_req	*rq;
+
+	if (meter < 0 || meter >= eng->cfg->nmeters)
+		return err_set(e, "write refused: no meter %d", meter);
+	j = calloc(1, sizeof *j);
+	rq = calloc(1, sizeof *rq);
+	if (j == NULL || rq == NULL) {
+		free(j);
+		free(rq);
+		return err_set(e, "write: %s", strerror(ENOMEM));
+	}
+	j->kind = JOB_WRITE;
+	j->nx = 1;
+	j->x[0].write = 1;
+	j->x[0].fc16 = fc16;
+	j->x[0].addr = addr;
+	j->x[0].count = count;
+	memcpy(j->x[0].words, words, (size_t)count * sizeof *words);
+	rq->write_cb = cb;
+	rq->arg = arg;
+	if (eng_submit_req(eng, meter, j, BUS_WRITE_OPERATOR, confirmed, rq,
+	    e) == -1) {
+		free(j);
+		free(rq);
+		return -1;
+	}
+	return 0;
 }
 
 int
 engine_write_tariff(struct engine *eng, int meter, int tariff, int confirmed,
     engine_write_cb *cb, void *arg, struct err *e)
 {
-	(void)eng; (void)meter; (void)tariff; (void)confirmed; (void)cb;
-	(void)arg;
-	return err_set(e, "writes are not available yet");
+	uint16_t	w;
+
+	if (tariff < 1 || tariff > 4)
+		return err_set(e, "write refused: tariff %d (1 to 4)", tariff);
+	w = (uint16_t)tariff;
+	/* FC06 to the tariff number register (leaflet: FC06 or FC16). */
+	return eng_write(eng, meter, regmap_get(REG_SET_TARIFF)->addr, &w, 1,
+	    0, confirmed, cb, arg, e);
 }
 
 int
-engine_write_clock(struct engine *eng, int meter, const int ymdhms[6],
+engine_write_clock(struct engine *eng, int meter, const int dmyhms[6],
     int confirmed, engine_write_cb *cb, void *arg, struct err *e)
 {
-	(void)eng; (void)meter; (void)ymdhms; (void)confirmed; (void)cb;
-	(void)arg;
-	return err_set(e, "writes are not available yet");
+	static const int	lo[6] = { 1, 1, 2000, 0, 0, 0 };
+	static const int	hi[6] = { 31, 12, 2099, 23, 59, 59 };
+	static const char	*name[6] = { "day", "month", "year", "hour",
+				    "minute", "second" };
+	uint16_t		w[6];
+	int			i;
+
+	for (i = 0; i < 6; i++) {
+		if (dmyhms[i] < lo[i] || dmyhms[i] > hi[i])
+			return err_set(e, "write refused: %s %d (%d to %d)",
+			    name[i], dmyhms[i], lo[i], hi[i]);
+		w[i] = (uint16_t)dmyhms[i];
+	}
+	/* register map: year as years since 2000 (INFERRED, Connexo). */
+	w[2] = (uint16_t)(dmyhms[2] - 2000);
+	/* All 6 words at once with FC16 (register map). */
+	return eng_write(eng, meter, regmap_get(REG_DAY)->addr, w, 6, 1,
+	    confirmed, cb, arg, e);
 }
 
 int
 engine_submit_ops(struct engine *eng, int meter, struct engine_op *ops,
     int nops, engine_ops_cb *cb, void *arg, struct err *e)
 {
-	(void)eng; (void)meter; (void)ops; (void)nops; (void)cb; (void)arg;
-	return err_set(e, "transactions are not available yet");
+	struct bus_job	*j;
+	struct eng_req	*rq;
+	int		 i;
+
+	if (meter < 0 || meter >= eng->cfg->nmeters)
+		return err_set(e, "transaction refused: no meter %d", meter);
+	if (nops < 1 || nops > BUS_JOB_MAX)
+		return err_set(e, "transaction refused: %d operations (1 to "
+		    "%d)", nops, BUS_JOB_MAX);
+	for (i = 0; i < nops; i++)
+		if (!ops[i].write && (ops[i].count < 1 ||
+		    ops[i].count > BUS_MAX_WORDS ||
+		    !regmap_e34_readable(ops[i].addr, ops[i].count)))
+			return err_set(e, "transaction refused: 0x%04X x%d is "
+			    "not readable on an E34", ops[i].addr,
+			    ops[i].count);
+	j = calloc(1, sizeof *j);
+	rq = calloc(1, sizeof *rq);
+	if (j == NULL || rq == NULL) {
+		free(j);
+		free(rq);
+		return err_set(e, "transaction: %s", strerror(ENOMEM));
+	}
+	j->kind = JOB_OPS;
+	j->nx = nops;
+	for (i = 0; i < nops; i++) {
+		j->x[i].write = ops[i].write;
+		j->x[i].fc16 = 1;	/* the table allows FC16 only on 0xF000 */
+		j->x[i].addr = ops[i].addr;
+		j->x[i].count = ops[i].count;
+		if (ops[i].write)
+			memcpy(j->x[i].words, ops[i].words,
+			    (size_t)ops[i].count * sizeof ops[i].words[0]);
+	}
+	rq->ops_cb = cb;
+	rq->arg = arg;
+	rq->ops = ops;
+	rq->nops = nops;
+	if (eng_submit_req(eng, meter, j, BUS_WRITE_LC_POINTER, 0, rq,
+	    e) == -1) {
+		free(j);
+		free(rq);
+		return -1;
+	}
+	return 0;
 }
 
 uint32_t
 engine_round_wire_us(const struct bus_conf *b, int nmeters)
 {
-	(void)b;
-	(void)nmeters;
-	return 0;
+	struct poll_plan	p;
+	struct err		e;
+	uint64_t		us;
+
+	if (poll_plan_init(&p, &e) == -1)
+		return 0;
+	us = (uint64_t)poll_set_wire_us(b, &p.fast) * (uint64_t)nmeters;
+	return us > UINT32_MAX ? UINT32_MAX : (uint32_t)us;
 }
 
+/* The plan of one E34 at bus b's speed (--check-config -v). */
 void
 engine_print_plan(const struct bus_conf *b, FILE *fp)
 {
-	(void)b;
-	fprintf(fp, "poll plan: not available yet\n");
+	struct poll_plan	p;
+	struct err		e;
+	const struct poll_set	*sets[4];
+	static const char	*when[4] = { "every poll",
+				    "at start, then every 60 s",
+				    "after identification",
+				    "identification, at start and after "
+				    "every reconnect" };
+	uint32_t		us;
+	int			i;
+
+	if (poll_plan_init(&p, &e) == -1) {
+		fprintf(fp, "poll plan: %s\n", e.msg);
+		return;
+	}
+	sets[0] = &p.fast;
+	sets[1] = &p.slow;
+	sets[2] = &p.info;
+	sets[3] = &p.magic;
+	if (b->type == BUS_RTU)
+		fprintf(fp, "  poll plan of one E34 at %d baud 8%c%d (%ld us a "
+		    "character, silent interval %u us):\n", b->baud,
+		    b->parity ? b->parity : 'N', b->stop_bits, bus_char_us(b),
+		    poll_t35_us(b));
+	else
+		fprintf(fp, "  poll plan of one E34 (TCP: no wire time):\n");
+	for (i = 0; i < 4; i++) {
+		us = poll_set_wire_us(b, sets[i]);
+		if (i == 3)
+			us += poll_set_wire_us(b, &p.name);
+		fprintf(fp, "  %s (%s): %d requests, %d words, %u.%02u ms\n",
+		    sets[i]->name, when[i], sets[i]->nreq + (i == 3),
+		    sets[i]->words + (i == 3 ? p.name.words : 0),
+		    us / 1000, (us % 1000) / 10);
+		poll_set_print(b, sets[i], fp);
+		if (i == 3)
+			poll_set_print(b, &p.name, fp);
+	}
 }

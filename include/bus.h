@@ -1,0 +1,166 @@
+/*
+ * bus.h: one Modbus line (an RS485 device via RTU, or a TCP connection) and
+ * the worker thread that drives it.
+ *
+ * libmodbus lives behind this header and nowhere else above it. Two layers:
+ *
+ *  - struct bus_link: the blocking transport, used only by the thread that
+ *    owns it (a bus worker, or a scan worker). It opens the device or the
+ *    connection (bus-rtu.c, bus-tcp.c), runs one transaction at a time,
+ *    respects the 3.5-character silent interval between frames, measures
+ *    latency and line time, and classifies the outcome.
+ *
+ *  - struct bus: a worker thread owning a bus_link, a job queue fed by the
+ *    loop thread, and a result queue handed back through an ev_async. The
+ *    loop never waits on a bus.
+ *
+ * Every Modbus write goes through bus_write_check() (the guard), and the
+ * transport refuses a write job the guard has not passed.
+ */
+#ifndef BUS_H
+#define BUS_H
+
+#include <pthread.h>
+#include <stdint.h>
+#include <sys/queue.h>
+
+#include <ev.h>
+
+#include "config.h"
+#include "err.h"
+#include "stats.h"
+
+struct _modbus;
+
+#define BUS_MAX_WORDS	125
+#define BUS_JOB_MAX	24	/* transactions in one job */
+
+/* The blocking transport; owned by one thread at a time. */
+struct bus_link {
+	const struct bus_conf	*conf;
+	struct _modbus		*ctx;		/* NULL when closed */
+	int			 timeout_ms;	/* response timeout in use */
+	uint32_t		 t35_us;	/* silent interval, 0 on TCP */
+	int64_t			 line_free_us;	/* monotonic us the line is quiet */
+	char			 last_error[128];
+};
+
+/* One transaction and its outcome. */
+struct bus_xfer {
+	int		 write;		/* 0: FC03; 1: FC06 (count 1) or FC16 */
+	int		 fc16;		/* for a 1-word write: FC16 rather than FC06 */
+	int		 addr;
+	int		 count;		/* 1..BUS_MAX_WORDS */
+	uint16_t	 words[BUS_MAX_WORDS];	/* read: out; write: in */
+	int		 ran;		/* 0: skipped (cycle stopped before it) */
+	enum stats_outcome outcome;
+	int		 exc_code;	/* Modbus exception code */
+	int		 err_no;	/* errno of a failure */
+	uint32_t	 lat_us;	/* request sent to answer received */
+	uint32_t	 busy_us;	/* line held, silent interval included */
+	int64_t		 done_ms;	/* monotonic ms the answer arrived */
+	int64_t		 done_wall_ms;
+	const void	*tag;		/* the submitter's (e.g. its poll_req) */
+};
+
+void	bus_link_init(struct bus_link *, const struct bus_conf *, int timeout_ms);
+/* Open the device or connect. Returns 0, or -1 with last_error and e set. */
+int	bus_link_open(struct bus_link *, struct err *);
+void	bus_link_close(struct bus_link *);
+/* Open the line per conf->type (bus-rtu.c, bus-tcp.c). */
+struct _modbus *bus_rtu_new(const struct bus_conf *, struct err *);
+struct _modbus *bus_tcp_new(const struct bus_conf *, struct err *);
+/*
+ * Run one transaction with unit `unit`. Fills outcome, lat_us, busy_us.
+ * Returns 0, or -1 when the link failed (device gone, connection lost): the
+ * link is closed and must be reopened.
+ */
+int	bus_link_xfer(struct bus_link *, int unit, struct bus_xfer *);
+/* Change the response timeout (scan). */
+void	bus_link_set_timeout(struct bus_link *, int timeout_ms);
+/* Monotonic microseconds. */
+int64_t	bus_now_us(void);
+
+/*
+ * The write guard (PRODUCT.md "Talking to the meter"). Operator writes need
+ * writes = on and an operator confirmation; load-curve pointer commands go
+ * to REG_LC_COMMAND only and need neither. Always: never unit 0, never
+ * REG_ACTION..REG_RESET_TARIFF_COUNTERS, only words the map marks writable.
+ */
+enum bus_write_kind { BUS_WRITE_OPERATOR, BUS_WRITE_LC_POINTER };
+int	bus_write_check(enum bus_write_kind, int writes_on, int confirmed,
+	    int unit, int addr, int count, struct err *e);
+
+/* A job: transactions run back to back on one unit. */
+enum bus_job_kind { JOB_CYCLE, JOB_PROBE, JOB_WRITE, JOB_OPS };
+
+struct bus_job {
+	TAILQ_ENTRY(bus_job)	 entry;
+	enum bus_job_kind	 kind;
+	int			 meter;		/* index in the engine */
+	int			 unit;
+	int			 identify;	/* x[0] magic, x[1] name come first */
+	int			 guarded;	/* set by bus_job_guard() only */
+	int			 nx;
+	struct bus_xfer		 x[BUS_JOB_MAX];
+	/* results */
+	int			 ident;		/* enum bus_ident */
+	char			 ext_name[24];
+	int			 link_failed;	/* device gone or not open */
+	unsigned		 conn_gen;	/* connection the job ran on */
+	int64_t			 start_ms, start_wall_ms;
+	int64_t			 end_ms, end_wall_ms;
+	uint32_t		 run_us;	/* worker time for the job */
+	void			*ctx;		/* the submitter's */
+};
+
+enum bus_ident { IDENT_NOT_RUN, IDENT_E34, IDENT_FOREIGN, IDENT_NO_ANSWER };
+
+/*
+ * Pass every write of job j (unit and xfers filled in) through
+ * bus_write_check and mark the job guarded; the worker runs the writes of a
+ * guarded job only. Returns 0, or -1 with e set (the job is not guarded).
+ */
+int	bus_job_guard(struct bus_job *j, enum bus_write_kind, int writes_on,
+	    int confirmed, struct err *e);
+
+typedef void	bus_result_fn(void *arg, struct bus_job *);
+
+struct bus {
+	struct bus_link		 link;		/* worker thread only */
+	pthread_t		 thread;
+	int			 started;
+	pthread_mutex_t		 mu;
+	pthread_cond_t		 cv;
+	TAILQ_HEAD(, bus_job)	 todo;		/* under mu */
+	TAILQ_HEAD(, bus_job)	 done;		/* under mu */
+	int			 stopping;	/* under mu */
+	int			 queued;	/* jobs in todo, under mu */
+	/* connection state, written by the worker under mu */
+	int			 connected;
+	char			 conn_error[128];
+	unsigned		 conn_gen;	/* bumped at every (re)open */
+	int			 reopen_ms;	/* current back-off */
+	int64_t			 next_open_ms;
+	/* loop side */
+	struct ev_loop		*loop;
+	ev_async		 wake;
+	bus_result_fn		*result_fn;
+	void			*result_arg;
+};
+
+/* Set up (no thread yet). result_fn runs on the loop thread per finished job. */
+int	bus_init(struct bus *, struct ev_loop *, const struct bus_conf *,
+	    bus_result_fn *, void *arg, struct err *);
+int	bus_start(struct bus *, struct err *);
+/* Queue a job (ownership moves to the bus until result_fn gets it back). */
+void	bus_submit(struct bus *, struct bus_job *);
+/* Stop the worker after the job in progress; jobs still queued come back
+ * through result_fn with nothing run. Idempotent. */
+void	bus_stop(struct bus *);
+void	bus_release(struct bus *);
+/* Snapshot of the connection state (loop thread). */
+void	bus_conn_state(struct bus *, int *connected, char *err, size_t len,
+	    unsigned *gen);
+
+#endif
