@@ -1,10 +1,12 @@
 /*
  * test-cli.c: cli.c's cli_parse fills struct opts as PRODUCT.md and cli.h
  * say: defaults, every option's value, NO_COLOR, and exit code 64 on every
- * refusal. The messages themselves are checked by tests/sh/cli.sh.
+ * refusal; and paths.c's choice of directories. The messages themselves
+ * are checked by tests/sh/cli.sh.
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "t.h"
@@ -185,6 +187,30 @@ test_cli__refusals(void)
 	}
 }
 
+/* This program runs from the build tree: source data, built countis-sim. */
+static void
+test_cli__paths(void)
+{
+	unsetenv("COUNTIS_TUI_DATADIR");
+	unsetenv("COUNTIS_TUI_THEMES");
+	unsetenv("COUNTIS_SIM");
+	T_EQ_STR(paths_data_dir(), ABS_TOP_SRCDIR "/data");
+	T_EQ_STR(paths_themes_dir(), ABS_TOP_SRCDIR "/themes");
+	T_EQ_STR(paths_sim_binary(), ABS_TOP_BUILDDIR "/countis-sim");
+	T_OK(access(ABS_TOP_SRCDIR "/data/e34-register-map.tsv", R_OK) == 0);
+	setenv("COUNTIS_TUI_DATADIR", "/d", 1);
+	setenv("COUNTIS_TUI_THEMES", "/t", 1);
+	setenv("COUNTIS_SIM", "/s", 1);
+	T_EQ_STR(paths_data_dir(), "/d");
+	T_EQ_STR(paths_themes_dir(), "/t");
+	T_EQ_STR(paths_sim_binary(), "/s");
+	setenv("COUNTIS_SIM", "", 1);	/* empty: not set */
+	T_EQ_STR(paths_sim_binary(), ABS_TOP_BUILDDIR "/countis-sim");
+	unsetenv("COUNTIS_TUI_DATADIR");
+	unsetenv("COUNTIS_TUI_THEMES");
+	unsetenv("COUNTIS_SIM");
+}
+
 int
 main(void)
 {
@@ -195,5 +221,6 @@ main(void)
 	T_RUN(test_cli__scan);
 	T_RUN(test_cli__help_and_version);
 	T_RUN(test_cli__refusals);
+	T_RUN(test_cli__paths);
 	return t_done();
 }
