@@ -19,7 +19,7 @@
 
 #include "regdecode.h"
 
-#define FMT_MAX_DIGITS	64	/* digits of |raw| plus zeros from exp10 */
+#define FMT_MAX_DIGITS	64	/* digits of |raw| and zeros from exp10 */
 #define FMT_MAX_EXP	30	/* |exp10| and decimals accepted */
 
 /* The number of words a type needs; 0 when the row's count decides. */
@@ -194,7 +194,7 @@ fmt_fixed_dec(char *buf, size_t len, int64_t raw, int exp10, int decimals,
 		dig[i] = dig[nd - 1 - i];
 		dig[nd - 1 - i] = t;
 	}
-	if (exp10 > 0 && raw != 0) {	/* 12 * 10^3: "12000"; 0 stays "0" */
+	if (exp10 > 0 && raw != 0) {	/* 12 * 10^3: "12000", 0: "0" */
 		memset(dig + nd, '0', (size_t)exp10);
 		nd += (size_t)exp10;
 	}

@@ -21,7 +21,7 @@
 static struct {
 	const struct reg_def	*row[REG__COUNT];
 	size_t			 n;
-	int			 max_count;	/* widest row, bounds the scan back */
+	int			 max_count;	/* widest row: bounds the scan */
 } regmap_index;
 static pthread_once_t	regmap_index_once = PTHREAD_ONCE_INIT;
 
@@ -108,7 +108,8 @@ regmap_cover(int addr, int e34_only)
 		r = regmap_index.row[--lo];
 		if (r->addr + regmap_index.max_count <= addr)
 			break;
-		if (addr < r->addr + r->count && (!e34_only || regmap_e34_row(r)))
+		if (addr < r->addr + r->count &&
+		    (!e34_only || regmap_e34_row(r)))
 			return r;
 	}
 	return NULL;

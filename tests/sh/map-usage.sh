@@ -66,11 +66,26 @@ allowed() {
 	printf '%s\n' "$ALLOW" | cut -f1 | grep -qix -- "$1"
 }
 
+# A 4-digit hex literal starting 8, 9, C, E or F (not part of a longer one).
+SCAN_RE='0[xX][89CEFcef][0-9A-Fa-f]{3}([^0-9A-Fa-f]|$)'
+
+# scan FILE: "line:literal" for each address-like literal outside comments.
+scan() {
+	strip_comments "$1" | grep -noE "$SCAN_RE" | sed 's/[^0-9A-Fa-fxX:]*$//'
+}
+
+# in_map VALUE: the TSV has a register covering VALUE.
+in_map() {
+	awk -F'\t' -v a="$(printf '%d' "$1")" '
+	    NR > 1 && $1 != "-" && a >= $1 && a < $1 + $3 { f = 1 }
+	    END { exit !f }' "$TSV"
+}
+
 # The allowlisted values are not register addresses of the map.
 for v in $(printf '%s\n' "$ALLOW" | cut -f1 | grep .); do
-	d=$(printf '%d' "$v")
-	if awk -F'\t' -v a="$d" 'NR > 1 && $1 != "-" && a >= $1 && a < $1 + $3 { f = 1 } END { exit !f }' "$TSV"; then
-		not_ok "allowlisted $v is not a register address" "the TSV defines $v"
+	if in_map "$v"; then
+		not_ok "allowlisted $v is not a register address" \
+		    "the TSV defines $v"
 	else
 		ok "allowlisted $v is not a register address"
 	fi
@@ -78,11 +93,11 @@ done
 
 : >"$T_TMP/hits"
 nfiles=0
-for f in $(find "$SRCDIR/src" "$SRCDIR/include" -type f \( -name '*.c' -o -name '*.h' \) | sort); do
+for f in $(find "$SRCDIR/src" "$SRCDIR/include" -type f \
+    \( -name '*.c' -o -name '*.h' \) | sort); do
 	nfiles=$((nfiles + 1))
 	rel=${f#"$SRCDIR"/}
-	strip_comments "$f" | grep -noE '0[xX][89CEFcef][0-9A-Fa-f]{3}([^0-9A-Fa-f]|$)' |
-	    sed 's/[^0-9A-Fa-fxX:]*$//' | while IFS=: read -r line lit; do
+	scan "$f" | while IFS=: read -r line lit; do
 		allowed "$lit" || printf '%s:%s: %s\n' "$rel" "$line" "$lit"
 	done >>"$T_TMP/hits"
 done
@@ -97,8 +112,16 @@ fi
 
 # The scan can fail: a literal planted in a copy is found.
 mkdir -p "$T_TMP/plant"
-printf 'int\nf(void)\n{\n\t/* 0xC558 in a comment is fine */\n\treturn read(0xC558, 2);\n}\n' >"$T_TMP/plant/x.c"
-hit=$(strip_comments "$T_TMP/plant/x.c" | grep -noE '0[xX][89CEFcef][0-9A-Fa-f]{3}([^0-9A-Fa-f]|$)' | cut -d: -f1 | tr '\n' ' ')
-is "$hit" "5 " "a planted address literal is found on its line, the comment is not"
+cat >"$T_TMP/plant/x.c" <<'PLANT'
+/* 0xC558 in a comment is fine, */
+// and in this one,
+int
+f(void)
+{
+	return read(0xc558, 2) + 0xFFFF + 0xFFFFFFFF;
+}
+PLANT
+is "$(scan "$T_TMP/plant/x.c" | tr '\n' ' ')" "6:0xc558 6:0xFFFF " \
+    "a planted address literal is found on its line, the comments are not"
 
 done_testing

@@ -58,10 +58,10 @@ main(void)
 			printf("%d\t", r->count);
 		else
 			printf("-\t");
-		printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", reg_type_name(r->type),
-		    r->unit[0] != '\0' ? r->unit : "-", scale_text(r), r->fc,
-		    access_text(r->access), r->group, r->name,
-		    reg_conf_name(r->conf));
+		printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
+		    reg_type_name(r->type), r->unit[0] != '\0' ? r->unit : "-",
+		    scale_text(r), r->fc, access_text(r->access), r->group,
+		    r->name, reg_conf_name(r->conf));
 	}
 	return ferror(stdout) ? 1 : 0;
 }

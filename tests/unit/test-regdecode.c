@@ -175,7 +175,8 @@ test_regdecode__u64_hex(void)
 
 	T_OK(dec(REG_CODE_TABLE, w).u64 == 0x0053004F0043004FULL);
 	T_EQ_STR(txt(REG_CODE_TABLE, w), "0x0053004F0043004F");
-	w[0] = w[1] = w[2] = w[3] = 0xFFFF;	/* no sentinel for a bit pattern */
+	/* no sentinel for a bit pattern */
+	w[0] = w[1] = w[2] = w[3] = 0xFFFF;
 	T_EQ_INT(dec(REG_CODE_TABLE, w).valid, 1);
 	T_EQ_STR(txt(REG_CODE_TABLE, w), "0xFFFFFFFFFFFFFFFF");
 }
@@ -232,7 +233,8 @@ test_regdecode__ascii_trim(void)
 	memset(w, 0, sizeof w);
 	T_EQ_INT(dec(REG_VENDOR_NAME, w).valid, 1);
 	T_EQ_STR(dec(REG_VENDOR_NAME, w).str, "");
-	w[0] = 0x4101; w[1] = 0x1B42;		/* control bytes never pass */
+	/* control bytes never pass */
+	w[0] = 0x4101; w[1] = 0x1B42;
 	T_EQ_STR(dec(REG_VENDOR_NAME, w).str, "A??B");
 	w[0] = 0x41C3; w[1] = 0xA942;
 	T_EQ_STR(dec(REG_VENDOR_NAME, w).str, "A??B");
@@ -377,16 +379,16 @@ test_regdecode__every_scale_in_the_map(void)
 		const char	*want;
 	} cases[] = {
 		{ REG_V1, { 0x0000, 0x5A43 }, "231.07" },	/* 0.01 V */
-		{ REG_F, { 0x0000, 0x1388 }, "50.00" },		/* 0.01 Hz */
+		{ REG_F, { 0x0000, 0x1388 }, "50.00" },	/* 0.01 Hz */
 		{ REG_I1, { 0x0000, 0x0005 }, "0.005" },	/* 0.001 A */
 		{ REG_I1, { 0x0001, 0x86A0 }, "100.000" },
-		{ REG_P, { 0xFFFF, 0xFF85 }, "-1230" },		/* 10 W */
+		{ REG_P, { 0xFFFF, 0xFF85 }, "-1230" },	/* 10 W */
 		{ REG_S, { 0x0000, 0x0001 }, "10" },		/* 10 VA */
 		{ REG_PF, { 0xFFFF, 0xFC19 }, "-0.999" },	/* 0.001 */
 		{ REG_EA_PLUS_TOTAL, { 0x0000, 0x0011 }, "17" }, /* 1 kWh */
 		{ REG_EA_PLUS_TOTAL_10WH, { 0x0000, 0x0001 }, "0.01" },
-		{ REG_JBUS_TABLE_VERSION, { 0x0065 }, "1.01" },	/* U16 0.01 */
-		{ REG_TARIFF_ACTIVE, { 0x0004 }, "4" },		/* U8 1 */
+		{ REG_JBUS_TABLE_VERSION, { 0x0065 }, "1.01" }, /* U16 */
+		{ REG_TARIFF_ACTIVE, { 0x0004 }, "4" },	/* U8 1 */
 		{ REG_LC_REC0_VALUE, { 0xFFFE }, "65534" },	/* num/den */
 		{ REG_SET_TARIFF_RESERVED, { 0x0000 }, "0" },	/* "-" */
 		{ REG_EA_PLUS_TOTAL_MWH, { 0x0002 }, "2" },	/* 1 MWh */

@@ -103,7 +103,8 @@ test_regmap__first_use_from_threads(void)
 
 	memset(ta, 0, sizeof ta);
 	for (i = 0; i < 4; i++)
-		T_EQ_INT(pthread_create(&th[i], NULL, lookup_thread, &ta[i]), 0);
+		T_EQ_INT(pthread_create(&th[i], NULL, lookup_thread, &ta[i]),
+		    0);
 	for (i = 0; i < 4; i++) {
 		pthread_join(th[i], NULL);
 		T_EQ_INT(ta[i].bad, 0);
@@ -233,7 +234,8 @@ test_regmap__rows_match_tsv(void)
 		rows++;
 		r = regmap_by_name(f[9]);
 		if (r == NULL) {
-			T_FAIL_("TSV line %d: %s not in the table", lineno, f[9]);
+			T_FAIL_("TSV line %d: %s not in the table", lineno,
+			    f[9]);
 			continue;
 		}
 		T_EQ_INT(r->id, rows - 1);	/* ids in TSV order */
@@ -340,7 +342,8 @@ static void
 test_regmap__readable_blocks(void)
 {
 	int	u12 = regmap_get(REG_U12)->addr;
-	int	pf3_end = regmap_get(REG_PF3)->addr + regmap_get(REG_PF3)->count;
+	int	pf3_end = regmap_get(REG_PF3)->addr +
+		    regmap_get(REG_PF3)->count;
 	int	lc = regmap_get(REG_LC_RECORD_COUNT)->addr;
 
 	/* the 32-bit metrology block, U12 to PF3, in one request */

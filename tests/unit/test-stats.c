@@ -136,7 +136,7 @@ test_stats__ring_wraps(void)
 		assert_sane_stats(&st);
 	}
 	T_EQ_INT(st.lat_n, STATS_LAT_RING);
-	T_EQ_INT(stats_lat_p99_us(&st), 1000 + 506);	/* rank 507 of 512 */
+	T_EQ_INT(stats_lat_p99_us(&st), 1000 + 506);	/* rank 507 */
 	T_EQ_INT(stats_lat_p50_us(&st), 1000 + 255);	/* rank 256 */
 	T_EQ_INT(st.answers, 2 * STATS_LAT_RING);
 }
@@ -152,7 +152,7 @@ test_stats__utilisation(void)
 	T_EQ_INT(stats_util_permille(&st, 11000), 250);
 	T_EQ_INT(stats_util_permille(&st, 12000), 125);
 	T_EQ_INT(stats_util_permille(&st, 10000), 0);
-	stats_add(&st, ST_TIMEOUT, 0, 0, 2000000);	/* overlapping bus time */
+	stats_add(&st, ST_TIMEOUT, 0, 0, 2000000);	/* overlaps */
 	T_EQ_INT(stats_util_permille(&st, 11000), 1000);
 }
 
