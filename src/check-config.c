@@ -57,7 +57,8 @@ check_bus(const struct opts *o, const struct config *cfg, int b)
 	}
 	round_us = engine_round_wire_us(bc, n);
 	if (round_us == 0)
-		printf("  poll round: wire time not known (no poll plan)\n");
+		printf("  poll round: no wire-time bound for this bus%s\n",
+		    bc->type == BUS_TCP ? " (TCP)" : "");
 	else {
 		printf("  poll round of %d meter%s: ", n, n > 1 ? "s" : "");
 		check_print_ms(stdout, round_us);

@@ -371,6 +371,17 @@ like "$out" "^  meter incomer .*address 5, poll_ms 1000, label \"Main incomer\""
 like "$out" "^  meter feeder-2 .*address 6" "shipped: meter feeder-2"
 like "$out" "^  meter annex .*address 1" "shipped: meter annex"
 like "$out" "^ok: 2 buses, 3 meters" "shipped: totals"
+like "$out" "^  poll round of 2 meters: [0-9]+\.[0-9] ms on the wire, wanted every 1000 ms \(meter incomer\)" \
+	"shipped: the rtu bus's poll round against its fastest meter"
+unlike "$out" "warning" "shipped: no bus is overloaded"
+
+# a slow bus with many fast meters is flagged, and that is not an error
+{ printf '[bus slow]\ntype = rtu\ndevice = /dev/null\nbaud = 4800\n'
+  i=1; while [ $i -le 40 ]; do printf '[meter m%d]\nbus = slow\naddress = %d\npoll_ms = 100\n' $i $i; i=$((i+1)); done
+} >overload.ini
+out=$("$TUI" --check-config -c overload.ini 2>&1)
+is "$?" 0 "overloaded bus: still exit 0"
+like "$out" "warning: bus slow cannot carry poll_ms 100" "overloaded bus: warned"
 
 # --- lookup order: -c, $COUNTIS_TUI_CONFIG, ./, $XDG_CONFIG_HOME, ~/.config ---
 mkdir -p env cwd empty xdg/countis-tui home/.config/countis-tui
