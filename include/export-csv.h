@@ -1,0 +1,60 @@
+/*
+ * export-csv.h: THE CSV writer (PRODUCT.md "CSV"), used by --export-csv and
+ * by the console's snapshots and recordings.
+ *
+ * One header row, then one row per meter per poll cycle with exactly the
+ * product's columns. A value field holds the engineering value with exactly
+ * the decimals its register's scale carries, and is empty, never 0, when it
+ * was not read in the meter's last cycle or read "not available".
+ *
+ * Two ways to write a file:
+ *  - CSV_ATOMIC: rows go to a temporary file in the same directory, renamed
+ *    over PATH by csv_close, so a reader never sees half a file;
+ *  - CSV_APPEND: rows go straight to PATH (created if need be, header only
+ *    when it is empty), each row written and synced to disk before
+ *    csv_row returns, so no row already written is lost (long recordings).
+ * PATH "-" writes to stdout (flushed after each row).
+ *
+ * Errors name the path and the reason (strerror); after one, the writer
+ * keeps what was written and refuses further rows.
+ */
+#ifndef EXPORT_CSV_H
+#define EXPORT_CSV_H
+
+#include <stddef.h>
+
+#include "config.h"
+#include "err.h"
+#include "meter.h"
+
+enum csv_mode { CSV_ATOMIC, CSV_APPEND };
+
+struct csv_writer;
+
+/* Open path ("-": stdout). NULL with e set (code EXIT_NOINPUT) on failure. */
+struct csv_writer *csv_open(const char *path, enum csv_mode, enum csv_dialect,
+		    struct err *e);
+int		 csv_header(struct csv_writer *, struct err *e);
+/* One row for meter m's last cycle; b is its bus. 0 or -1 with e set. */
+int		 csv_row(struct csv_writer *, const struct meter *m,
+		    const struct bus_conf *b, struct err *e);
+/*
+ * Finish: flush, sync, rename the temporary file over PATH (CSV_ATOMIC),
+ * close, free. Returns 0 or -1 with e set; on a failure the temporary file
+ * is left in place (its name in the message), nothing written is lost.
+ */
+int		 csv_close(struct csv_writer *, struct err *e);
+/* Give up: remove the temporary file (CSV_ATOMIC), close, free. NULL ok. */
+void		 csv_abort(struct csv_writer *);
+/* Rows written so far. */
+unsigned long	 csv_rows(const struct csv_writer *);
+
+/* The header line, with its '\n'. Returns its length or -1 if len is short. */
+int		 csv_format_header(char *buf, size_t len, enum csv_dialect);
+/* One row, with its '\n'. Returns its length or -1 if len is short. */
+int		 csv_format_row(char *buf, size_t len, const struct meter *m,
+		    const struct bus_conf *b, enum csv_dialect);
+
+#define CSV_ROW_MAX	2048	/* enough for any row (names are quoted) */
+
+#endif

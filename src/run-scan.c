@@ -1,0 +1,156 @@
+/*
+ * run-scan.c: --scan TARGET, the headless bus scan. One stdout line per unit
+ * that answers (its decimal address, then what identification says), then a
+ * summary line; progress with an ETA on stderr only when stderr is a
+ * terminal. Exit 0 when the scan ran, whether or not it found meters (the
+ * summary says how many); 66 when the line cannot be opened; 64 for usage.
+ * The scanning itself is scan.c's.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <ev.h>
+
+#include "cli.h"
+#include "scan.h"
+
+struct run_scan {
+	struct ev_loop		*loop;
+	struct scan		*scan;
+	struct scan_params	 p;
+	int			 tty;
+	int			 rc;
+	int			 signo;
+	ev_signal		 sigint, sigterm;
+};
+
+static void
+run_scan_progress(void *arg, int done, int total, int64_t eta_ms)
+{
+	struct run_scan	*r = arg;
+
+	if (!r->tty)
+		return;
+	fprintf(stderr, "\rscanning %d/%d (%d%%)", done, total,
+	    100 * done / total);
+	if (eta_ms >= 0 && done < total)
+		fprintf(stderr, ", about %lld.%lld s left   ",
+		    (long long)eta_ms / 1000, (long long)eta_ms % 1000 / 100);
+	fflush(stderr);
+}
+
+static void
+run_scan_clear(const struct run_scan *r)
+{
+	if (r->tty)
+		fputs("\r\033[K", stderr);
+}
+
+static void
+run_scan_found(void *arg, int addr, int is_e34, const char *text)
+{
+	struct run_scan	*r = arg;
+
+	(void)is_e34;
+	run_scan_clear(r);
+	printf("%d %s\n", addr, text);
+	fflush(stdout);
+}
+
+static void
+run_scan_done(void *arg, const struct scan_summary *s)
+{
+	struct run_scan	*r = arg;
+	char		 where[300];
+
+	run_scan_clear(r);
+	ev_break(r->loop, EVBREAK_ALL);
+	if (s->failed) {
+		fprintf(stderr, "countis-tui: --scan: %s\n", s->error);
+		r->rc = EXIT_NOINPUT;
+		return;
+	}
+	if (r->p.type == BUS_TCP)
+		snprintf(where, sizeof where, "%s:%d", r->p.host, r->p.port);
+	else
+		snprintf(where, sizeof where, "%s at %d 8%c%d", r->p.device,
+		    r->p.baud, r->p.parity, r->p.stop_bits);
+	printf("%d meter%s found on %s (addresses %d..%d) in %lld.%lld s",
+	    s->found, s->found == 1 ? "" : "s", where, r->p.first, r->p.last,
+	    (long long)s->elapsed_ms / 1000,
+	    (long long)s->elapsed_ms % 1000 / 100);
+	if (s->foreign + s->gateway + s->garbage > 0)
+		printf("; %d id%s answered without being an E34",
+		    s->foreign + s->gateway + s->garbage,
+		    s->foreign + s->gateway + s->garbage == 1 ? "" : "s");
+	if (s->cancelled)
+		printf("; cancelled after %d addresses", s->scanned);
+	printf("\n");
+	if (s->late > 0 || (s->slowest_us > 0 &&
+	    s->slowest_us > (uint32_t)s->timeout_ms * 700))
+		fprintf(stderr, "countis-tui: --scan: answers came close to "
+		    "or after the %d ms timeout; scan again with a larger "
+		    "--timeout-ms to be sure\n", s->timeout_ms);
+}
+
+static void
+run_scan_signal(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	struct run_scan	*r = w->data;
+
+	(void)loop;
+	(void)revents;
+	r->signo = w->signum;
+	scan_cancel(r->scan);
+}
+
+int
+run_scan(const struct opts *o)
+{
+	struct run_scan		 r;
+	struct scan_cbs		 cbs = { .progress = run_scan_progress,
+				    .found = run_scan_found,
+				    .done = run_scan_done };
+	struct err		 e;
+	char			 target[256];
+
+	memset(&r, 0, sizeof r);
+	memset(&e, 0, sizeof e);
+	cbs.arg = &r;
+	if (scan_parse_target(o->scan_target, target, sizeof target, &r.p,
+	    &e) == -1) {
+		fprintf(stderr, "countis-tui: %s\n", e.msg);
+		return EXIT_USAGE;
+	}
+	r.p.baud = o->baud > 0 ? o->baud : 19200;
+	r.p.parity = o->parity ? o->parity : 'N';
+	r.p.stop_bits = o->stop_bits > 0 ? o->stop_bits : 1;
+	r.p.first = o->first > 0 ? o->first : 1;
+	r.p.last = o->last > 0 ? o->last : 247;
+	r.p.timeout_ms = o->timeout_ms;
+	r.tty = isatty(STDERR_FILENO);
+	if ((r.loop = ev_loop_new(EVFLAG_AUTO)) == NULL) {
+		fprintf(stderr, "countis-tui: cannot create the event loop\n");
+		return EXIT_SOFTWARE;
+	}
+	if ((r.scan = scan_start(r.loop, &r.p, &cbs, &e)) == NULL) {
+		fprintf(stderr, "countis-tui: %s\n", e.msg);
+		ev_loop_destroy(r.loop);
+		return e.code ? e.code : EXIT_USAGE;
+	}
+	ev_signal_init(&r.sigint, run_scan_signal, SIGINT);
+	ev_signal_init(&r.sigterm, run_scan_signal, SIGTERM);
+	r.sigint.data = r.sigterm.data = &r;
+	ev_signal_start(r.loop, &r.sigint);
+	ev_signal_start(r.loop, &r.sigterm);
+	ev_run(r.loop, 0);
+	ev_signal_stop(r.loop, &r.sigint);
+	ev_signal_stop(r.loop, &r.sigterm);
+	scan_free(r.scan);
+	ev_loop_destroy(r.loop);
+	if (fflush(stdout) == EOF)
+		return EXIT_SOFTWARE;
+	return r.signo ? 128 + r.signo : r.rc;
+}
