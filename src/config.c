@@ -26,7 +26,7 @@
 #include <ini.h>
 
 /* "config.h" from src/ would find autoconf's header first (-I.). */
-#include "../include/config.h"
+#include "config.h"
 
 #define NAME_MAX_LEN	32
 #define RAW_LINE	4096	/* reader buffer; longer lines are drained */

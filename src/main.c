@@ -4,7 +4,7 @@
  * with its status (PRODUCT.md: 0, 64, 66, 69, 78). It is the only place that
  * decides to exit; the modes live in their own modules (run_* in cli.h).
  */
-#include <config.h>	/* autoconf's, for PACKAGE_VERSION (-I. comes first) */
+#include "ac-config.h"	/* autoconf: PACKAGE_VERSION */
 
 #include <limits.h>
 #include <stdio.h>
