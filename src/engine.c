@@ -256,7 +256,7 @@ eng_store_xfer(struct meter *m, const struct bus_xfer *x, int64_t t_ms,
 	struct reg_value	 v;
 	int			 i;
 
-	if (r == NULL || x->write || x->outcome != ST_ANSWER)
+	if (r == NULL || !x->ran || x->write || x->outcome != ST_ANSWER)
 		return;
 	for (i = 0; i < r->nids; i++) {
 		d = regmap_get(r->ids[i]);
