@@ -1,0 +1,395 @@
+/*
+ * test-poll.c: the poll plan (built from the register map: requests of at
+ * most 125 defined, readable words, every wanted register covered), wire
+ * times, identification checks, the write guard, and the scan's defaults.
+ * The engine on a live simulator is tested by tests/sh/engine-*.sh.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ev.h>
+
+#include "bus.h"
+#include "engine.h"
+#include "poll.h"
+#include "scan.h"
+#include "t.h"
+
+static char	bname[] = "b", dev[] = "/dev/null", host[] = "127.0.0.1";
+
+static struct bus_conf
+rtu(int baud, char parity, int stop)
+{
+	struct bus_conf	b = { .name = bname, .type = BUS_RTU, .device = dev,
+		.baud = baud, .parity = parity, .stop_bits = stop,
+		.timeout_ms = 300 };
+
+	return b;
+}
+
+/* Invariants of a set: sorted, disjoint, <= 125 words, all readable. */
+static void
+assert_sane_set(const struct poll_set *s)
+{
+	const struct poll_req	*r;
+	const struct reg_def	*d;
+	int			 i, j, words = 0;
+
+	T_OK(s->nreq > 0);
+	for (i = 0; i < s->nreq; i++) {
+		r = &s->req[i];
+		T_OK(r->count >= 1 && r->count <= POLL_MAX_WORDS);
+		T_OK(regmap_e34_readable(r->addr, r->count));
+		if (i > 0)
+			T_OK(r->addr >= s->req[i - 1].addr +
+			    s->req[i - 1].count);
+		T_OK(r->nids > 0);
+		for (j = 0; j < r->nids; j++) {
+			d = regmap_get(r->ids[j]);
+			T_OK(d->addr >= r->addr &&
+			    d->addr + d->count <= r->addr + r->count);
+		}
+		words += r->count;
+	}
+	T_EQ_INT(s->words, words);
+}
+
+static int
+covered(const struct poll_set *s, enum reg_id id)
+{
+	int	i, j;
+
+	for (i = 0; i < s->nreq; i++)
+		for (j = 0; j < s->req[i].nids; j++)
+			if (s->req[i].ids[j] == id)
+				return 1;
+	return 0;
+}
+
+static void
+test_poll__plan_sane(void)
+{
+	struct poll_plan	p;
+	struct err		e;
+
+	T_EQ_INT(poll_plan_init(&p, &e), 0);
+	assert_sane_set(&p.fast);
+	assert_sane_set(&p.slow);
+	assert_sane_set(&p.info);
+	assert_sane_set(&p.magic);
+	assert_sane_set(&p.name);
+	T_EQ_INT(p.magic.nreq, 1);
+	T_EQ_INT(p.magic.req[0].addr, regmap_get(REG_SOCO_MAGIC)->addr);
+	T_EQ_INT(p.magic.req[0].count, 4);
+	T_EQ_INT(p.name.req[0].addr, regmap_get(REG_EXTENDED_NAME)->addr);
+	T_EQ_INT(p.name.req[0].count, 8);
+}
+
+/* Every CSV column comes from the fast set, in three requests. */
+static void
+test_poll__fast_covers_csv(void)
+{
+	static const enum reg_id csv[] = { REG_EA_PLUS_TOTAL_10WH,
+		REG_EA_PLUS_T1_10WH, REG_EA_PLUS_T2_10WH, REG_EA_PLUS_T3_10WH,
+		REG_EA_PLUS_T4_10WH, REG_TARIFF_ACTIVE_B, REG_P, REG_Q, REG_S,
+		REG_PF, REG_V1, REG_V2, REG_V3, REG_U12, REG_U23, REG_U31,
+		REG_I1, REG_I2, REG_I3, REG_IN, REG_F, REG_P1, REG_P2, REG_P3,
+		REG_PF1, REG_PF2, REG_PF3, REG_ER_PLUS_TOTAL_10VARH };
+	struct poll_plan	p;
+	struct err		e;
+	size_t			i;
+
+	poll_plan_init(&p, &e);
+	for (i = 0; i < sizeof csv / sizeof csv[0]; i++)
+		T_OK(covered(&p.fast, csv[i]));
+	T_EQ_INT(p.fast.nreq, 3);
+	/* the reserved Isys/Usys/Vsys words after PF3 are never read */
+	T_OK(!covered(&p.fast, REG_I_SYS));
+	T_EQ_INT(p.fast.req[0].addr, regmap_get(REG_U12)->addr);
+	T_EQ_INT(p.fast.req[0].addr + p.fast.req[0].count,
+	    regmap_get(REG_PF3)->addr + 2);
+}
+
+/* Contiguous rows merge; a gap splits; 125 words cap a request. */
+static void
+test_poll__merge_rules(void)
+{
+	static const enum reg_id gap[] = { REG_EA_PLUS_TOTAL_10WH,
+		REG_EA_MINUS_TOTAL_10WH };	/* 0xC702, 0xC708: gap between */
+	static const enum reg_id two[] = { REG_V1, REG_V2 };
+	static const enum reg_id bad[] = { REG_I_SYS };	/* family only */
+	static const enum reg_id lc[] = { REG_LC_RECORD_COUNT,
+		REG_LC_REC0_VALUE, REG_LC_RECORDS_1_28 };
+	struct poll_set		s;
+	struct err		e;
+
+	T_EQ_INT(poll_set_build(&s, "t", gap, 2, POLL_BRIDGE_MAX, &e), 0);
+	T_EQ_INT(s.nreq, 2);
+	T_EQ_INT(poll_set_build(&s, "t", two, 2, 0, &e), 0);
+	T_EQ_INT(s.nreq, 1);
+	T_EQ_INT(s.req[0].count, 4);
+	T_EQ_INT(poll_set_build(&s, "t", bad, 1, 0, &e), -1);
+	T_CONTAINS(e.msg, "I_sys");
+	/* 0xF010 .. 0xF089 is 122 words: one request, 8 defined words bridged */
+	T_EQ_INT(poll_set_build(&s, "t", lc, 3, POLL_BRIDGE_MAX, &e), 0);
+	T_EQ_INT(s.nreq, 1);
+	T_EQ_INT(s.req[0].count, 122);
+	T_OK(covered(&s, REG_LC_REC0_DATE));	/* bridged rows are decoded */
+	/* without 0xF019, 9 words separate the rows: not bridged */
+	T_EQ_INT(poll_set_build(&s, "t", (const enum reg_id[]){
+	    REG_LC_RECORD_COUNT, REG_LC_RECORDS_1_28 }, 2, POLL_BRIDGE_MAX,
+	    &e), 0);
+	T_EQ_INT(s.nreq, 2);
+}
+
+static void
+test_poll__wire_time(void)
+{
+	struct bus_conf	b = rtu(19200, 'N', 1);
+	struct bus_conf	f = rtu(38400, 'E', 1);
+	struct bus_conf	t = { .name = bname, .type = BUS_TCP, .host = host,
+		.port = 502, .timeout_ms = 300 };
+
+	T_EQ_INT(bus_char_us(&b), 521);		/* 10 bits at 19200 */
+	T_EQ_INT(poll_t35_us(&b), 1824);	/* 3.5 characters */
+	T_EQ_INT(poll_t35_us(&f), 1750);	/* fixed above 19200 */
+	/* request 8 + answer 5 + 2 characters, two silent intervals */
+	T_EQ_INT(poll_req_wire_us(&b, 1), 15 * 521 + 2 * 1824);
+	T_EQ_INT(poll_req_wire_us(&b, 125), 263 * 521 + 2 * 1824);
+	T_EQ_INT(engine_round_wire_us(&b, 10),
+	    10 * engine_round_wire_us(&b, 1));
+	T_OK(engine_round_wire_us(&b, 1) > 90000 &&
+	    engine_round_wire_us(&b, 1) < 110000);
+	T_EQ_INT(engine_round_wire_us(&t, 5), 0);
+	b = rtu(9600, 'N', 2);
+	T_EQ_INT(bus_char_us(&b), 1146);	/* 11 bits at 9600 */
+}
+
+static void
+test_poll__plan_printout(void)
+{
+	struct bus_conf	b = rtu(19200, 'N', 1);
+	char		*buf = NULL;
+	size_t		 len = 0;
+	FILE		*fp = open_memstream(&buf, &len);
+
+	engine_print_plan(&b, fp);
+	fclose(fp);
+	T_CONTAINS(buf, "19200 baud 8N1");
+	T_CONTAINS(buf, "0xC552 x54");
+	T_CONTAINS(buf, " U12 U23 U31 V1");
+	T_CONTAINS(buf, "0xC800 x10");
+	T_CONTAINS(buf, "Ea_plus_T4_10Wh");
+	T_CONTAINS(buf, "0xE100 x6");
+	T_CONTAINS(buf, "0xC350 x4");
+	T_OK(strstr(buf, "0xC588") == NULL);
+	free(buf);
+}
+
+static void
+name_words(const char *s, uint16_t *w, int n)
+{
+	char	b[64];
+	int	i;
+
+	memset(b, 0, sizeof b);
+	memcpy(b, s, strlen(s));
+	for (i = 0; i < n; i++)
+		w[i] = (uint16_t)(((unsigned char)b[2 * i] << 8) |
+		    (unsigned char)b[2 * i + 1]);
+}
+
+static void
+test_poll__ident(void)
+{
+	uint16_t	soco[4] = { 'S', 'O', 'C', 'O' };
+	uint16_t	bad[4] = { 'S', 'O', 'C', 'A' };
+	uint16_t	w[8];
+	char		out[24];
+
+	T_OK(poll_ident_magic_ok(soco, 4));
+	T_OK(!poll_ident_magic_ok(bad, 4));
+	T_OK(!poll_ident_magic_ok(soco, 3));
+	name_words("COUNTIS E34", w, 8);
+	T_OK(poll_ident_name_ok(w, 8, out, sizeof out));
+	T_EQ_STR(out, "COUNTIS E34");
+	name_words(" countis e34 MID", w, 8);
+	T_OK(poll_ident_name_ok(w, 8, out, sizeof out));
+	T_EQ_STR(out, "countis e34 MID");
+	name_words("COUNTIS E44", w, 8);
+	T_OK(!poll_ident_name_ok(w, 8, out, sizeof out));
+	name_words("COUNTIS E3", w, 8);
+	T_OK(!poll_ident_name_ok(w, 8, out, sizeof out));
+	name_words("DIRIS A40", w, 8);
+	T_OK(!poll_ident_name_ok(w, 8, NULL, 0));
+}
+
+static void
+test_bus__write_guard(void)
+{
+	struct err	e;
+	int		tariff = regmap_get(REG_SET_TARIFF)->addr;
+	int		day = regmap_get(REG_DAY)->addr;
+	int		lc = regmap_get(REG_LC_COMMAND)->addr;
+	int		act = regmap_get(REG_ACTION)->addr;
+	int		rst = regmap_get(REG_RESET_ENERGIES)->addr;
+
+	T_EQ_INT(bus_write_check(BUS_WRITE_OPERATOR, 1, 1, 5, tariff, 1, &e),
+	    0);
+	T_EQ_INT(bus_write_check(BUS_WRITE_OPERATOR, 1, 1, 5, day, 6, &e), 0);
+	T_EQ_INT(bus_write_check(BUS_WRITE_OPERATOR, 0, 1, 5, tariff, 1, &e),
+	    -1);
+	T_CONTAINS(e.msg, "writes = off");
+	T_EQ_INT(bus_write_check(BUS_WRITE_OPERATOR, 1, 0, 5, tariff, 1, &e),
+	    -1);
+	T_CONTAINS(e.msg, "not confirmed");
+	T_EQ_INT(bus_write_check(BUS_WRITE_OPERATOR, 1, 1, 0, tariff, 1, &e),
+	    -1);
+	T_CONTAINS(e.msg, "broadcast");
+	T_EQ_INT(bus_write_check(BUS_WRITE_OPERATOR, 1, 1, 5, act, 1, &e), -1);
+	T_EQ_INT(bus_write_check(BUS_WRITE_OPERATOR, 1, 1, 5, rst, 1, &e), -1);
+	T_CONTAINS(e.msg, "reset");
+	T_EQ_INT(bus_write_check(BUS_WRITE_OPERATOR, 1, 1, 5,
+	    regmap_get(REG_V1)->addr, 2, &e), -1);
+	T_CONTAINS(e.msg, "not writable");
+	/* the load-curve pointer: without the switch, and nothing else */
+	T_EQ_INT(bus_write_check(BUS_WRITE_LC_POINTER, 0, 0, 5, lc, 1, &e), 0);
+	T_EQ_INT(bus_write_check(BUS_WRITE_LC_POINTER, 0, 0, 5, tariff, 1,
+	    &e), -1);
+	T_EQ_INT(bus_write_check(BUS_WRITE_LC_POINTER, 0, 0, 0, lc, 1, &e),
+	    -1);
+}
+
+/* A job with a write is guarded only when every write passes. */
+static void
+test_bus__job_guard(void)
+{
+	struct bus_job	*j = calloc(1, sizeof *j);
+	struct err	 e;
+
+	if (j == NULL)
+		abort();
+	j->unit = 5;
+	j->nx = 2;
+	j->x[0].addr = regmap_get(REG_LC_RECORD_COUNT)->addr;
+	j->x[0].count = 122;
+	j->x[1].write = 1;
+	j->x[1].addr = regmap_get(REG_LC_COMMAND)->addr;
+	j->x[1].count = 1;
+	T_EQ_INT(bus_job_guard(j, BUS_WRITE_LC_POINTER, 0, 0, &e), 0);
+	T_OK(j->guarded);
+	j->x[1].addr = regmap_get(REG_RESET_ENERGIES)->addr;
+	T_EQ_INT(bus_job_guard(j, BUS_WRITE_LC_POINTER, 1, 1, &e), -1);
+	T_OK(!j->guarded);
+	free(j);
+}
+
+/* The engine refuses writes before anything reaches a bus. */
+static void
+test_engine__writes_refused(void)
+{
+	struct ev_loop	*loop = ev_loop_new(EVFLAG_AUTO);
+	struct config	*cfg = calloc(1, sizeof *cfg);
+	struct engine	*eng;
+	struct err	 e;
+	struct engine_op op;
+	static char	 mname[] = "m";
+	const int	 clock[6] = { 25, 11, 2026, 6, 30, 0 };
+	const int	 bad[6] = { 32, 11, 2026, 6, 30, 0 };
+
+	if (cfg == NULL || loop == NULL)
+		abort();
+	config_init(cfg);
+	cfg->buses[0] = rtu(19200, 'N', 1);
+	cfg->nbuses = 1;
+	cfg->meters[0].name = cfg->meters[0].label = mname;
+	cfg->meters[0].bus = 0;
+	cfg->meters[0].address = 5;
+	cfg->meters[0].poll_ms = 1000;
+	cfg->nmeters = 1;
+	eng = engine_new(loop, cfg, &e);
+	T_OK(eng != NULL);
+	if (eng == NULL)
+		return;
+	T_EQ_INT(engine_nmeters(eng), 1);
+	T_EQ_INT(engine_bus(eng, 0)->nmeters, 1);
+	T_EQ_INT(engine_bus(eng, 0)->wanted_ms, 1000);
+	T_EQ_INT(engine_bus(eng, 0)->wire_round_us,
+	    engine_round_wire_us(&cfg->buses[0], 1));
+	T_EQ_INT(engine_write_tariff(eng, 0, 2, 1, NULL, NULL, &e), -1);
+	T_CONTAINS(e.msg, "writes = off");
+	cfg->writes = 1;
+	T_EQ_INT(engine_write_tariff(eng, 0, 5, 1, NULL, NULL, &e), -1);
+	T_CONTAINS(e.msg, "tariff 5");
+	T_EQ_INT(engine_write_tariff(eng, 0, 2, 0, NULL, NULL, &e), -1);
+	T_CONTAINS(e.msg, "not confirmed");
+	T_EQ_INT(engine_write_clock(eng, 0, bad, 1, NULL, NULL, &e), -1);
+	T_CONTAINS(e.msg, "day 32");
+	/* passes the guard, but the engine is not started: still refused */
+	T_EQ_INT(engine_write_clock(eng, 0, clock, 1, NULL, NULL, &e), -1);
+	T_CONTAINS(e.msg, "not running");
+	memset(&op, 0, sizeof op);
+	op.write = 1;
+	op.addr = regmap_get(REG_SET_TARIFF)->addr;
+	op.count = 1;
+	T_EQ_INT(engine_submit_ops(eng, 0, &op, 1, NULL, NULL, &e), -1);
+	T_CONTAINS(e.msg, "load-curve command");
+	op.write = 0;
+	op.addr = regmap_get(REG_I_SYS)->addr;	/* reserved on an E34 */
+	op.count = 2;
+	T_EQ_INT(engine_submit_ops(eng, 0, &op, 1, NULL, NULL, &e), -1);
+	T_CONTAINS(e.msg, "not readable");
+	engine_free(eng);
+	free(cfg);
+	ev_loop_destroy(loop);
+}
+
+static void
+test_scan__defaults(void)
+{
+	struct scan_params	p;
+	struct err		e;
+	char			buf[64];
+
+	memset(&p, 0, sizeof p);
+	p.type = BUS_RTU;
+	p.baud = 19200;
+	p.parity = 'N';
+	p.stop_bits = 1;
+	T_EQ_INT(scan_default_timeout_ms(&p), 28);
+	p.baud = 9600;
+	T_EQ_INT(scan_default_timeout_ms(&p), 50);
+	p.type = BUS_TCP;
+	T_EQ_INT(scan_default_timeout_ms(&p), 1000);
+	T_EQ_INT(scan_parse_target("/dev/ttyUSB0", buf, sizeof buf, &p, &e),
+	    0);
+	T_EQ_INT(p.type, BUS_RTU);
+	T_EQ_STR(p.device, "/dev/ttyUSB0");
+	T_EQ_INT(scan_parse_target("gw.example:1502", buf, sizeof buf, &p,
+	    &e), 0);
+	T_EQ_INT(p.type, BUS_TCP);
+	T_EQ_STR(p.host, "gw.example");
+	T_EQ_INT(p.port, 1502);
+	T_EQ_INT(scan_parse_target("10.0.0.7", buf, sizeof buf, &p, &e), 0);
+	T_EQ_INT(p.port, 502);
+	T_EQ_INT(scan_parse_target("host:0", buf, sizeof buf, &p, &e), -1);
+	T_EQ_INT(e.code, EXIT_USAGE);
+	T_EQ_INT(scan_parse_target("", buf, sizeof buf, &p, &e), -1);
+}
+
+int
+main(void)
+{
+	T_RUN(test_poll__plan_sane);
+	T_RUN(test_poll__fast_covers_csv);
+	T_RUN(test_poll__merge_rules);
+	T_RUN(test_poll__wire_time);
+	T_RUN(test_poll__plan_printout);
+	T_RUN(test_poll__ident);
+	T_RUN(test_bus__write_guard);
+	T_RUN(test_bus__job_guard);
+	T_RUN(test_engine__writes_refused);
+	T_RUN(test_scan__defaults);
+	return t_done();
+}
