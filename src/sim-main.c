@@ -9,6 +9,7 @@
 #include "ac-config.h"	/* autoconf's, for PACKAGE_VERSION */
 
 #include <errno.h>
+#include <limits.h>
 #include <sys/poll.h>	/* not <poll.h>: include/poll.h shadows it */
 #include <signal.h>
 #include <stdio.h>
@@ -63,18 +64,21 @@ sim_teardown(struct sim *s)
 static void
 sim_announce(struct sim *s)
 {
-	char	units[1024], faults[160];
+	char	units[1024], faults[160], line[PATH_MAX + 200];
 	int	id;
 
 	sim_opts_units_format(s->opts.units, units, sizeof units);
-	sim_log(s, "serving units %s on %s%s%s, %d 8%c%d, seed %llu, "
-	    "load curve %d s x%g%s%s", units,
-	    s->rtu != NULL ? sim_rtu_name(s->rtu) : sim_tcp_name(s->tcp),
-	    s->ctl != NULL ? ", control " : "",
+	if (s->rtu != NULL)
+		snprintf(line, sizeof line, "%s, %d 8%c%d",
+		    sim_rtu_name(s->rtu), s->opts.baud, s->opts.parity,
+		    s->opts.stop_bits);
+	else
+		snprintf(line, sizeof line, "%s", sim_tcp_name(s->tcp));
+	sim_log(s, "serving units %s on %s%s%s, seed %llu, load curve "
+	    "%d s x%g", units, line, s->ctl != NULL ? ", control " : "",
 	    s->ctl != NULL ? s->opts.control_path : "",
-	    s->opts.baud, s->opts.parity, s->opts.stop_bits,
 	    (unsigned long long)s->site.seed, SIM_LC_PERIOD_S,
-	    s->opts.speedup, "", "");
+	    s->opts.speedup);
 	for (id = 1; id <= SIM_UNIT_MAX; id++) {
 		if (s->units[id] == NULL)
 			continue;
