@@ -1,0 +1,476 @@
+/*
+ * screen-measure.c: screen 3, every register of the selected meter that only
+ * the bus can read, grouped, each with its value, unit, min, max and
+ * average since start and a sparkline of the recent values. Values are
+ * printed exactly from the raw integers (reg_format, fmt_fixed), never
+ * through floating point. Rows whose register is inferred are marked '~';
+ * facts with no register are listed as not readable. Scrolls when taller
+ * than the window.
+ *
+ * Energies come first from the 10 Wh registers (2 decimals); "/1" marks the
+ * 1 kWh copies and "/16b" the 16-bit MWh ones.
+ *
+ * The table below chooses the groups and order; any readable E34 register
+ * it does not name is appended under "Other registers", so a register
+ * added to the map shows up without touching this file.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui.h"
+
+enum mrow_kind { MR_GROUP, MR_REG, MR_CLOCK, MR_NOTE };
+
+struct mrow {
+	enum mrow_kind	 kind;
+	const char	*label;		/* NULL: the register's name */
+	enum reg_id	 id;
+	int		 shift;		/* 10^shift on the row's scale */
+	const char	*unit;		/* NULL: the register's unit */
+};
+
+#define G(t)		{ MR_GROUP, (t), REG__COUNT, 0, NULL }
+#define R(l, id)	{ MR_REG, (l), (id), 0, NULL }
+#define RK(l, id, u)	{ MR_REG, (l), (id), -3, (u) }	/* W to kW etc. */
+
+static const struct mrow measure_table[] = {
+	G("Voltages"),
+	R("V1", REG_V1), R("V2", REG_V2), R("V3", REG_V3),
+	R("U12", REG_U12), R("U23", REG_U23), R("U31", REG_U31),
+	G("Currents"),
+	R("I1", REG_I1), R("I2", REG_I2), R("I3", REG_I3), R("In", REG_IN),
+	G("Active power"),
+	RK("P1", REG_P1, "kW"), RK("P2", REG_P2, "kW"), RK("P3", REG_P3, "kW"),
+	RK("P total", REG_P, "kW"),
+	G("Reactive power"),
+	RK("Q1", REG_Q1, "kvar"), RK("Q2", REG_Q2, "kvar"),
+	RK("Q3", REG_Q3, "kvar"), RK("Q total", REG_Q, "kvar"),
+	G("Apparent power"),
+	RK("S1", REG_S1, "kVA"), RK("S2", REG_S2, "kVA"),
+	RK("S3", REG_S3, "kVA"), RK("S total", REG_S, "kVA"),
+	G("Power factor"),
+	R("PF1", REG_PF1), R("PF2", REG_PF2), R("PF3", REG_PF3),
+	R("PF total", REG_PF),
+	G("Frequency"),
+	R("F", REG_F),
+	G("Energy"),
+	R("Ea+ total", REG_EA_PLUS_TOTAL_10WH),
+	R("Ea- total", REG_EA_MINUS_TOTAL_10WH),
+	R("Er+ total", REG_ER_PLUS_TOTAL_10VARH),
+	R("Ea+ partial", REG_EA_PLUS_PARTIAL_10WH),
+	R("Ea- partial", REG_EA_MINUS_PARTIAL_10WH),
+	R("Er+ partial", REG_ER_PLUS_PARTIAL_10VARH),
+	R("Ea+ total/1", REG_EA_PLUS_TOTAL),
+	R("Ea- total/1", REG_EA_MINUS_TOTAL),
+	R("Er+ total/1", REG_ER_PLUS_TOTAL),
+	R("Ea+ partial/1", REG_EA_PLUS_PARTIAL),
+	R("Ea- partial/1", REG_EA_MINUS_PARTIAL),
+	R("Er+ partial/1", REG_ER_PLUS_PARTIAL),
+	R("Ea+ total/16b", REG_EA_PLUS_TOTAL_MWH),
+	R("Ea- total/16b", REG_EA_MINUS_TOTAL_MWH),
+	R("Er+ total/16b", REG_ER_PLUS_TOTAL_MVARH),
+	G("Tariffs"),
+	R("Tariffs", REG_TARIFF_COUNT), R("Active tariff", REG_TARIFF_ACTIVE),
+	R("Ea+ T1", REG_EA_PLUS_T1_10WH), R("Ea+ T2", REG_EA_PLUS_T2_10WH),
+	R("Ea+ T3", REG_EA_PLUS_T3_10WH), R("Ea+ T4", REG_EA_PLUS_T4_10WH),
+	R("Ea+ T1/1", REG_EA_PLUS_T1), R("Ea+ T2/1", REG_EA_PLUS_T2),
+	R("Ea+ T3/1", REG_EA_PLUS_T3), R("Ea+ T4/1", REG_EA_PLUS_T4),
+	G("Day, week, month"),
+	R("Ea+ today", REG_EA_PLUS_DAY_10WH),
+	R("Ea+ yesterday", REG_EA_PLUS_DAY_PREV_10WH),
+	R("Ea+ this week", REG_EA_PLUS_WEEK_10WH),
+	R("Ea+ last week", REG_EA_PLUS_WEEK_PREV_10WH),
+	R("Ea+ this month", REG_EA_PLUS_MONTH_10WH),
+	R("Ea+ last month", REG_EA_PLUS_MONTH_PREV_10WH),
+	R("Ea- today", REG_EA_MINUS_DAY_10WH),
+	R("Ea- yesterday", REG_EA_MINUS_DAY_PREV_10WH),
+	R("Ea- this week", REG_EA_MINUS_WEEK_10WH),
+	R("Ea- last week", REG_EA_MINUS_WEEK_PREV_10WH),
+	R("Ea- this month", REG_EA_MINUS_MONTH_10WH),
+	R("Ea- last month", REG_EA_MINUS_MONTH_PREV_10WH),
+	G("Averages"),
+	R("Last avg time", REG_AVG_LAST_DATE),
+	R("Last avg P+", REG_AVG_LAST_P_PLUS),
+	G("Clock"),
+	{ MR_CLOCK, "Meter clock", REG_DAY, 0, NULL },
+	G("Identification"),
+	R("Vendor", REG_VENDOR_NAME), R("Extended name", REG_EXTENDED_NAME),
+	R("Product name", REG_PRODUCT_NAME),
+	R("Software", REG_SOFTWARE_VERSION),
+	R("JBUS table", REG_JBUS_TABLE_VERSION),
+	R("Serial AA/SS", REG_SERIAL_AA_SS), R("Serial SST/L", REG_SERIAL_SST_L),
+	R("Serial order", REG_SERIAL_ORDER),
+	R("Serial reserve", REG_SERIAL_RESERVE),
+	R("MID product", REG_MID_STATUS),
+	{ MR_NOTE, "CS", REG_METROLOGY_CHECKSUM_CS, 0, NULL },
+};
+
+static const struct screen_help measure_help[] = {
+	{ "Up Down j k", "scroll a line" },
+	{ "PgUp PgDn", "scroll a page" },
+	{ "Home End", "top / bottom" },
+	{ NULL, NULL }
+};
+
+struct measure {
+	struct mrow	*rows;		/* the table, then what it missed */
+	int		 nrows;
+	int		 top;
+	int		 page;
+};
+
+static int
+measure_listed(const struct mrow *rows, int n, enum reg_id id)
+{
+	int	i;
+
+	for (i = 0; i < n; i++)
+		if (rows[i].kind != MR_GROUP && rows[i].id == id)
+			return 1;
+	return 0;
+}
+
+/* Readable on an E34 and not the load curve (screen 4 shows that). */
+static int
+measure_wanted(const struct reg_def *d)
+{
+	if (d->addr < 0 || !(d->access & REG_ACC_R) ||
+	    d->type == REG_T_NONE || d->type == REG_T_RECORDS)
+		return 0;
+	if (d->conf != CONF_CONFIRMED_E34 && d->conf != CONF_INFERRED)
+		return 0;
+	return strcmp(d->group, "loadcurve") != 0;
+}
+
+static void *
+measure_open(struct ui *ui)
+{
+	struct measure		*s;
+	const size_t		 nt = sizeof measure_table /
+				    sizeof measure_table[0];
+	const struct reg_def	*d;
+	int			 i, n, other = 0, unknown = 0;
+	static const struct mrow other_g = G("Other registers");
+	static const struct mrow unknown_g = G("Not readable over Modbus");
+
+	(void)ui;
+	if ((s = calloc(1, sizeof *s)) == NULL)
+		return NULL;
+	if ((s->rows = calloc(nt + 2 * REG__COUNT + 2, sizeof *s->rows)) ==
+	    NULL) {
+		free(s);
+		return NULL;
+	}
+	memcpy(s->rows, measure_table, sizeof measure_table);
+	n = (int)nt;
+	for (i = 0; i < REG__COUNT; i++) {
+		d = regmap_get((enum reg_id)i);
+		if (!measure_wanted(d) || measure_listed(s->rows, n, d->id) ||
+		    (d->group != NULL && strcmp(d->group, "clock") == 0))
+			continue;
+		if (!other++)
+			s->rows[n++] = other_g;
+		s->rows[n++] = (struct mrow){ MR_REG, NULL, d->id, 0, NULL };
+	}
+	for (i = 0; i < REG__COUNT; i++) {
+		d = regmap_get((enum reg_id)i);
+		if (d->conf != CONF_UNKNOWN || measure_listed(s->rows, n, d->id) ||
+		    strcmp(d->group, "loadcurve") == 0)
+			continue;
+		if (!unknown++)
+			s->rows[n++] = unknown_g;
+		s->rows[n++] = (struct mrow){ MR_NOTE, NULL, d->id, 0, NULL };
+	}
+	s->nrows = n;
+	return s;
+}
+
+static void
+measure_close(void *arg)
+{
+	struct measure	*s = arg;
+
+	if (s == NULL)
+		return;
+	free(s->rows);
+	free(s);
+}
+
+/* Integer types whose raw value has a scale: min, max, avg and trend. */
+static int
+measure_numeric(const struct reg_def *d)
+{
+	switch (d->type) {
+	case REG_T_U8:
+	case REG_T_U16:
+	case REG_T_S16:
+	case REG_T_U32:
+	case REG_T_S32:
+		return d->has_scale;
+	default:
+		return 0;
+	}
+}
+
+/* The trend ring, oldest first; returns the count. */
+static int
+measure_trend(const struct reg_sample *s, int32_t *out)
+{
+	int	i, n = s->trend_n, head = s->trend_head;
+
+	if (n > METER_TREND_LEN)
+		n = METER_TREND_LEN;
+	for (i = 0; i < n; i++)
+		out[i] = s->trend[(head - n + i + 2 * METER_TREND_LEN) %
+		    METER_TREND_LEN];
+	return n;
+}
+
+struct mcols {
+	int	name, value, unit, min, max, avg, spark;	/* x */
+	int	wname, wval, wunit, wnum, wspark;		/* widths */
+};
+
+static void
+measure_geometry(int cols, struct mcols *c)
+{
+	c->wname = cols >= 120 ? 18 : 14;
+	c->wval = cols >= 120 ? 20 : 12;
+	c->wunit = 5;
+	c->wnum = cols >= 120 ? 12 : 10;
+	c->name = 1;
+	c->value = c->name + c->wname + 1;
+	c->unit = c->value + c->wval + 1;
+	c->min = c->unit + c->wunit + 1;
+	c->max = c->min + c->wnum + 1;
+	c->avg = c->max + c->wnum + 1;
+	c->spark = c->avg + c->wnum + 2;
+	c->wspark = cols - c->spark - 1;
+	if (c->wspark > METER_TREND_LEN)
+		c->wspark = METER_TREND_LEN;
+}
+
+static void
+measure_fmt_raw(char *buf, size_t len, int64_t raw, const struct reg_def *d,
+    int shift)
+{
+	if (fmt_fixed(buf, len, raw, d->scale_exp + shift, '.') < 0)
+		snprintf(buf, len, "?");
+}
+
+/* Min, max, average since start and the sparkline of one register. */
+static void
+measure_stats(struct ui *ui, WINDOW *win, int y, const struct mcols *c,
+    const struct reg_sample *smp, const struct reg_def *d, int shift,
+    enum ui_val uv, int64_t age)
+{
+	char	buf[48];
+	int32_t	trend[METER_TREND_LEN];
+	int64_t	avg;
+	int	n;
+	attr_t	a = ui_attr(ui, TH_UNIT);
+
+	if (uv == UV_STALE && age >= 0) {
+		widget_fmt_age(buf, sizeof buf, age);
+		widget_printf(win, y, c->spark, c->wspark, ui_attr(ui, TH_STALE),
+		    ui->utf8, "old: %s", buf);
+	}
+	if (smp == NULL || smp->n == 0 || !measure_numeric(d))
+		return;
+	measure_fmt_raw(buf, sizeof buf, smp->min, d, shift);
+	widget_put_right(win, y, c->min, c->wnum, a, ui->utf8, buf);
+	measure_fmt_raw(buf, sizeof buf, smp->max, d, shift);
+	widget_put_right(win, y, c->max, c->wnum, a, ui->utf8, buf);
+	/* rounded to the nearest raw step, away from zero on halves */
+	avg = smp->sum >= 0 ? (smp->sum * 2 / smp->n + 1) / 2 :
+	    -((-smp->sum * 2 / smp->n + 1) / 2);
+	measure_fmt_raw(buf, sizeof buf, avg, d, shift);
+	widget_put_right(win, y, c->avg, c->wnum, a, ui->utf8, buf);
+	if (uv != UV_STALE && (n = measure_trend(smp, trend)) > 0)
+		widget_sparkline(win, y, c->spark, c->wspark, trend, n,
+		    ui_attr(ui, TH_SPARK), ui->utf8);
+}
+
+static void
+measure_draw_reg(struct ui *ui, WINDOW *win, int y, const struct mcols *c,
+    const struct meter *m, const struct mrow *r)
+{
+	const struct reg_def	*d = regmap_get(r->id);
+	char			 val[48], label[48];
+	enum ui_val		 uv;
+	int64_t			 age;
+	int			 inferred = d->conf == CONF_INFERRED;
+
+	snprintf(label, sizeof label, "%s%s", inferred ? "~" : "",
+	    r->label != NULL ? r->label : d->name);
+	widget_put(win, y, c->name, c->wname, ui_attr(ui, inferred ?
+	    TH_INFERRED : TH_NORMAL), ui->utf8, label);
+	uv = ui_reg_text(ui, m, r->id, r->shift, val, sizeof val, &age);
+	widget_put_right(win, y, c->value, c->wval, ui_attr(ui,
+	    uv == UV_FRESH ? TH_VALUE : TH_STALE), ui->utf8, val);
+	widget_put(win, y, c->unit, c->wunit, ui_attr(ui, TH_UNIT), ui->utf8,
+	    r->unit != NULL ? r->unit : d->unit);
+	measure_stats(ui, win, y, c, meter_get(m, r->id), d, r->shift, uv,
+	    age);
+}
+
+/* The clock: six registers read as one date; the year encoding is
+ * inferred (register map), so the row says so. */
+static void
+measure_draw_clock(struct ui *ui, WINDOW *win, int y, const struct mcols *c,
+    const struct meter *m)
+{
+	static const enum reg_id ids[6] = { REG_DAY, REG_MONTH, REG_YEAR,
+	    REG_HOUR, REG_MINUTE, REG_SECOND };
+	int64_t	 v[6], now = ui_now_ms(ui), age = -1, a;
+	int	 i, stale = 0;
+	char	 buf[80];
+
+	widget_put(win, y, c->name, c->wname, ui_attr(ui, TH_INFERRED),
+	    ui->utf8, "~Meter clock");
+	for (i = 0; i < 6; i++) {
+		if (!meter_raw(m, ids[i], now, 0, &v[i])) {
+			widget_put_right(win, y, c->value, c->wval,
+			    ui_attr(ui, TH_STALE), ui->utf8, "---");
+			return;
+		}
+		a = meter_age_ms(m, ids[i], now);
+		if (a > age)
+			age = a;
+	}
+	stale = age > ui_stale_ms(ui, m);
+	snprintf(buf, sizeof buf, "%s%04lld-%02lld-%02lld %02lld:%02lld:%02lld",
+	    v[2] < 100 ? "~" : "", (long long)(v[2] < 100 ? v[2] + 2000 : v[2]),
+	    (long long)v[1], (long long)v[0], (long long)v[3], (long long)v[4],
+	    (long long)v[5]);
+	widget_put(win, y, c->value, 0, ui_attr(ui, stale ? TH_STALE :
+	    TH_VALUE), ui->utf8, buf);
+	widget_put(win, y, c->max + 2, 0, ui_attr(ui, TH_INFERRED), ui->utf8,
+	    "meter local time; year encoding inferred");
+}
+
+static void
+measure_draw_row(struct ui *ui, WINDOW *win, int y, const struct mcols *c,
+    const struct meter *m, const struct mrow *r)
+{
+	const struct reg_def	*d;
+
+	switch (r->kind) {
+	case MR_GROUP:
+		widget_put(win, y, 0, 0, ui_attr(ui, TH_HEADER), ui->utf8,
+		    r->label);
+		break;
+	case MR_REG:
+		measure_draw_reg(ui, win, y, c, m, r);
+		break;
+	case MR_CLOCK:
+		measure_draw_clock(ui, win, y, c, m);
+		break;
+	case MR_NOTE:
+		d = regmap_get(r->id);
+		widget_printf(win, y, c->name, c->wname, ui_attr(ui,
+		    TH_INFERRED), ui->utf8, "?%s", r->label != NULL ?
+		    r->label : d->name);
+		widget_put(win, y, c->value, 0, ui_attr(ui, TH_STALE),
+		    ui->utf8, "not readable over Modbus (no register)");
+		break;
+	}
+}
+
+static void
+measure_draw(void *arg, struct ui *ui, WINDOW *win)
+{
+	struct measure		*s = arg;
+	const struct meter	*m = ui_meter(ui);
+	struct mcols		 c;
+	char			 st[32], line[200];
+	int			 h = getmaxy(win), y, i, rows;
+	attr_t			 ha = ui_attr(ui, TH_HEADER);
+	enum theme_elem		 el;
+
+	if (m == NULL) {
+		widget_put(win, 1, 1, 0, ui_attr(ui, TH_WARN), ui->utf8,
+		    "No meter selected.");
+		return;
+	}
+	el = ui_meter_state(ui, m, st, sizeof st);
+	snprintf(line, sizeof line, "%s  %s/%d  ", m->conf->label,
+	    ui->cfg->buses[m->conf->bus].name, m->conf->address);
+	i = widget_put(win, 0, 1, 0, ha, ui->utf8, line);
+	widget_put(win, 0, 1 + i, 0, ui_attr(ui, el), ui->utf8, st);
+	measure_geometry(getmaxx(win), &c);
+	widget_put(win, 1, c.name, c.wname, ha, ui->utf8, "Register");
+	widget_put_right(win, 1, c.value, c.wval, ha, ui->utf8, "Value");
+	widget_put(win, 1, c.unit, c.wunit, ha, ui->utf8, "Unit");
+	widget_put_right(win, 1, c.min, c.wnum, ha, ui->utf8, "Min");
+	widget_put_right(win, 1, c.max, c.wnum, ha, ui->utf8, "Max");
+	widget_put_right(win, 1, c.avg, c.wnum, ha, ui->utf8, "Average");
+	widget_put(win, 1, c.spark, c.wspark, ha, ui->utf8, "Trend");
+	rows = h - 2;
+	s->page = rows > 1 ? rows : 1;
+	if (s->top > s->nrows - rows)
+		s->top = s->nrows - rows;
+	if (s->top < 0)
+		s->top = 0;
+	for (i = s->top, y = 2; i < s->nrows && y < h; i++, y++)
+		measure_draw_row(ui, win, y, &c, m, &s->rows[i]);
+	if (s->nrows > rows) {
+		snprintf(line, sizeof line, " %d-%d of %d ", s->top + 1,
+		    s->top + rows < s->nrows ? s->top + rows : s->nrows,
+		    s->nrows);
+		widget_put_right(win, 0, getmaxx(win) - 16, 15, ui_attr(ui,
+		    TH_UNIT), ui->utf8, line);
+	}
+}
+
+static enum screen_key
+measure_key(void *arg, struct ui *ui, int key)
+{
+	struct measure	*s = arg;
+
+	(void)ui;
+	switch (key) {
+	case KEY_UP:
+	case 'k':
+		s->top--;
+		break;
+	case KEY_DOWN:
+	case 'j':
+		s->top++;
+		break;
+	case KEY_PPAGE:
+		s->top -= s->page;
+		break;
+	case KEY_NPAGE:
+	case ' ':
+		s->top += s->page;
+		break;
+	case KEY_HOME:
+	case 'g':
+		s->top = 0;
+		break;
+	case KEY_END:
+	case 'G':
+		s->top = s->nrows;
+		break;
+	default:
+		return SCREEN_IGNORED;
+	}
+	if (s->top < 0)
+		s->top = 0;
+	if (s->top > s->nrows - 1)
+		s->top = s->nrows - 1;
+	return SCREEN_HANDLED;	/* draw clamps to the window */
+}
+
+const struct screen_ops screen_measure = {
+	.name = "measure",
+	.title = "Measurements",
+	.hotkey = '3',
+	.open = measure_open,
+	.close = measure_close,
+	.draw = measure_draw,
+	.key = measure_key,
+	.help = measure_help,
+};
