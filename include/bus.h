@@ -114,7 +114,13 @@ struct bus_job {
 	void			*ctx;		/* the submitter's */
 };
 
-enum bus_ident { IDENT_NOT_RUN, IDENT_E34, IDENT_FOREIGN, IDENT_NO_ANSWER };
+/*
+ * Identification outcome: E34; FOREIGN (an answer that is not an E34's:
+ * no "SOCO", another name, or exception 1..3 on the identification
+ * registers); UNDECIDED (no answer, a corrupt one, or a transient
+ * exception such as 4 or a gateway's 10/11: try again next cycle).
+ */
+enum bus_ident { IDENT_NOT_RUN, IDENT_E34, IDENT_FOREIGN, IDENT_UNDECIDED };
 
 /*
  * Pass every write of job j (unit and xfers filled in) through

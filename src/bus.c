@@ -330,14 +330,13 @@ bus_ident_step(struct bus_job *j, int i)
 {
 	const struct bus_xfer	*x = &j->x[i];
 
-	if (x->outcome == ST_TIMEOUT || x->outcome == ST_IO ||
-	    x->outcome == ST_CRC ||
-	    (x->outcome == ST_EXCEPTION && x->exc_code >= 10)) {
-		j->ident = IDENT_NO_ANSWER;
+	if (x->outcome == ST_EXCEPTION && x->exc_code >= 1 &&
+	    x->exc_code <= 3) {	/* no such function or register: not an E34 */
+		j->ident = IDENT_FOREIGN;
 		return 0;
 	}
-	if (x->outcome == ST_EXCEPTION) {	/* answers, but not as an E34 */
-		j->ident = IDENT_FOREIGN;
+	if (x->outcome != ST_ANSWER) {
+		j->ident = IDENT_UNDECIDED;
 		return 0;
 	}
 	if (i == 0 && !poll_ident_magic_ok(x->words, x->count)) {

@@ -81,10 +81,16 @@ run_scan_done(void *arg, const struct scan_summary *s)
 	    s->found, s->found == 1 ? "" : "s", where, r->p.first, r->p.last,
 	    (long long)s->elapsed_ms / 1000,
 	    (long long)s->elapsed_ms % 1000 / 100);
-	if (s->foreign + s->gateway + s->garbage > 0)
+	if (s->foreign + s->gateway > 0)
 		printf("; %d id%s answered without being an E34",
-		    s->foreign + s->gateway + s->garbage,
-		    s->foreign + s->gateway + s->garbage == 1 ? "" : "s");
+		    s->foreign + s->gateway,
+		    s->foreign + s->gateway == 1 ? "" : "s");
+	if (s->gateway > 0)
+		printf(" (%d through a gateway that found no device)",
+		    s->gateway);
+	if (s->garbage > 0)
+		printf("; %d id%s gave corrupt answers", s->garbage,
+		    s->garbage == 1 ? "" : "s");
 	if (s->cancelled)
 		printf("; cancelled after %d addresses", s->scanned);
 	printf("\n");

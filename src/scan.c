@@ -191,9 +191,12 @@ scan_one(struct scan *s, int addr)
 		s->sum.gateway++;	/* a gateway speaking for nobody */
 		return 0;
 	}
-	if (x.outcome == ST_EXCEPTION)
+	if (x.outcome == ST_EXCEPTION && x.exc_code <= 3)
 		snprintf(ev.text, sizeof ev.text, "not an E34 (exception %d "
 		    "at 0x%04X)", x.exc_code, x.addr);
+	else if (x.outcome == ST_EXCEPTION)
+		snprintf(ev.text, sizeof ev.text, "unidentified (answers "
+		    "exception %d at 0x%04X)", x.exc_code, x.addr);
 	else if (!poll_ident_magic_ok(x.words, x.count))
 		snprintf(ev.text, sizeof ev.text, "not an E34 (no \"SOCO\" "
 		    "at 0x%04X)", x.addr);
