@@ -10,6 +10,7 @@ python3-pymodbus.
 
 Commands (addresses and values in decimal or 0x hex):
     read ADDR COUNT        FC03: "ok W1 W2 ..." (decimal words)
+    readinput ADDR COUNT   FC04, which an E34 does not have
     write ADDR VALUE       FC06: "ok"
     writem ADDR V1 V2...   FC16: "ok"
     unit N                 following commands go to unit N
@@ -53,6 +54,9 @@ def run(client, unit, cmd):
     op, args = cmd[0], [num(a) for a in cmd[1:]]
     if op == "read":
         return result_line(client.read_holding_registers(
+            args[0], args[1], slave=unit), True)
+    if op == "readinput":
+        return result_line(client.read_input_registers(
             args[0], args[1], slave=unit), True)
     if op == "write":
         return result_line(client.write_register(args[0], args[1],
