@@ -129,6 +129,9 @@ enum ui_val {
 enum ui_val	 ui_reg_text(const struct ui *, const struct meter *,
 		    enum reg_id, int shift, char *buf, size_t len,
 		    int64_t *age_ms);
+/* a, or b when a was never read and b was (one fact in two blocks, such as
+ * the active tariff at 0xC6A1 and its copy at 0xC801). */
+enum reg_id	 ui_reg_pick(const struct meter *, enum reg_id a, enum reg_id b);
 /* A value older than this is stale (twice the refresh the bus achieves). */
 int64_t		 ui_stale_ms(const struct ui *, const struct meter *);
 /* The bus view of meter m, or NULL. */
@@ -140,11 +143,12 @@ enum theme_elem	 ui_meter_state(const struct ui *, const struct meter *,
 		    char *buf, size_t len);
 
 /*
- * The help overlay (screen-help.c): cur's keys, then the global ones, then
- * notes (one line each), in a box over the body; drawn after the body and
- * before doupdate.
+ * The help overlay (screen-help.c): cur's keys, the global ones, notes (one
+ * line each), then the other screens' keys, in a box over the body; drawn
+ * after the body and before doupdate.
  */
 void		 help_draw(struct ui *, const struct screen_ops *cur,
+		    const struct screen_ops *const *all, int nall,
 		    const struct screen_help *global, const char *const *notes,
 		    int nnotes);
 

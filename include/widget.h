@@ -18,7 +18,7 @@
 
 /* Glyphs that differ between UTF-8 and ASCII. */
 struct glyphs {
-	const char	*sigma;		/* "Σ" / "S" */
+	const char	*sigma;		/* "Σ" / "Sum" */
 	const char	*up, *down;	/* sort direction */
 	const char	*swap;		/* "⇔" / "<->" */
 	const char	*ellipsis;	/* "…" / "~" */
@@ -81,6 +81,13 @@ int	widget_big_lit(char ch, int r, int c);
 int	widget_phases(WINDOW *, int y, int x, const int present[3], int known,
 	    attr_t on, attr_t off);
 
+/*
+ * A frame of h rows and w columns with its top-left at (y, x): line drawing
+ * characters with UTF-8, + - | with ASCII (terminals without a usable
+ * alternate character set draw those right).
+ */
+void	widget_box(WINDOW *, int y, int x, int h, int w, attr_t, int utf8);
+
 /* A full-width line: left text, right text right-aligned, in attr. */
 void	widget_status(WINDOW *, int y, attr_t, int utf8, const char *left,
 	    const char *right);
@@ -106,6 +113,8 @@ void	widget_prompt_draw(WINDOW *, int y, int x, int width, attr_t,
 void	widget_fmt_age(char *, size_t, int64_t ms);
 /* "250 ms", "1.5 s", "12 s": a refresh period or latency. */
 void	widget_fmt_period(char *, size_t, int64_t ms);
+/* A counter in at most 6 columns: "12345", "123456", "1234k", "12M". */
+void	widget_fmt_count(char *, size_t, uint64_t);
 /* Latency in microseconds: "850 us", "12.3 ms", "1.20 s". */
 void	widget_fmt_us(char *, size_t, uint32_t us);
 

@@ -105,21 +105,26 @@ bus_draw_bus(struct ui *ui, struct bus_lines *l, const struct bus_view *bv)
 	int64_t			 now = ui_now_ms(ui);
 
 	if ((y = bus_line(l)) != -1) {
-		if (bc->type == BUS_TCP)
-			snprintf(line, sizeof line, "Bus %s  tcp %s:%d  timeout "
-			    "%d ms  ", bc->name, bc->host, bc->port,
-			    bc->timeout_ms);
-		else
-			snprintf(line, sizeof line, "Bus %s  rtu %s %d 8%c%d  "
-			    "timeout %d ms  ", bc->name, bc->device, bc->baud,
-			    bc->parity, bc->stop_bits, bc->timeout_ms);
+		snprintf(line, sizeof line, "Bus %s: ", bc->name);
 		x = widget_put(l->win, y, 0, 0, ui_attr(ui, TH_HEADER),
 		    ui->utf8, line);
-		snprintf(line, sizeof line, "%s%s%s", bv->connected ?
-		    "connected" : "not connected", bv->last_error[0] ?
-		    ": last error " : "", bv->last_error);
-		widget_put(l->win, y, x, 0, ui_attr(ui, bv->connected ? TH_OK :
-		    TH_ERROR), ui->utf8, line);
+		x += widget_put(l->win, y, x, 0, ui_attr(ui, bv->connected ?
+		    TH_OK : TH_ERROR), ui->utf8, bv->connected ? "connected" :
+		    "not connected");
+		if (bc->type == BUS_TCP)
+			snprintf(line, sizeof line, "  tcp %s:%d  timeout %d ms",
+			    bc->host, bc->port, bc->timeout_ms);
+		else
+			snprintf(line, sizeof line, "  rtu %d 8%c%d  timeout %d "
+			    "ms  %s", bc->baud, bc->parity, bc->stop_bits,
+			    bc->timeout_ms, bc->device);
+		widget_put(l->win, y, x, 0, ui_attr(ui, TH_HEADER), ui->utf8,
+		    line);
+	}
+	if (bv->last_error[0] != '\0' && (y = bus_line(l)) != -1) {
+		widget_printf(l->win, y, 2, 0, ui_attr(ui, bv->connected ?
+		    TH_WARN : TH_ERROR), ui->utf8, "last error: %s",
+		    bv->last_error);
 	}
 	if ((y = bus_line(l)) != -1) {
 		bus_fmt_exc(exc, sizeof exc, st);
@@ -147,13 +152,12 @@ bus_draw_bus(struct ui *ui, struct bus_lines *l, const struct bus_view *bv)
 		widget_fmt_period(a, sizeof a, bv->achievable_ms);
 		widget_fmt_period(b, sizeof b, bv->wanted_ms);
 		widget_fmt_us(c, sizeof c, bv->round_us);
-		snprintf(line, sizeof line, "refresh achievable %s, wanted %s "
-		    "(one round of %d meter%s: %s measured, ", bv->achievable_ms
-		    > 0 ? a : "?", b, bv->nmeters, bv->nmeters == 1 ? "" : "s",
-		    bv->round_us ? c : "?");
+		snprintf(line, sizeof line, "refresh %s achievable, %s wanted "
+		    "(round of %d: %s, wire ", bv->achievable_ms > 0 ? a : "?",
+		    b, bv->nmeters, bv->round_us ? c : "?");
 		widget_fmt_us(c, sizeof c, bv->wire_round_us);
 		strncat(line, c, sizeof line - strlen(line) - 1);
-		strncat(line, " on the wire)", sizeof line - strlen(line) - 1);
+		strncat(line, ")", sizeof line - strlen(line) - 1);
 		widget_put(l->win, y, 2, 0, ui_attr(ui, bv->achievable_ms >
 		    bv->wanted_ms ? TH_WARN : TH_NORMAL), ui->utf8, line);
 	}
@@ -166,44 +170,69 @@ bus_draw_bus(struct ui *ui, struct bus_lines *l, const struct bus_view *bv)
 		    "hint: %s", hint);
 }
 
+/* Width of the meter label column. */
+static int
+bus_label_width(const struct bus_lines *l)
+{
+	int	w = getmaxx(l->win) - 76;
+
+	return w < 12 ? 12 : w > 32 ? 32 : w;
+}
+
+/* The load column only where it fits (90 columns and more). */
+static int
+bus_show_load(const struct bus_lines *l)
+{
+	return getmaxx(l->win) >= 90;
+}
+
 static void
 bus_draw_meter_head(struct ui *ui, struct bus_lines *l)
 {
-	int	y;
+	int	y, lw = bus_label_width(l);
 
 	if ((y = bus_line(l)) == -1)
 		return;
 	widget_printf(l->win, y, 2, 0, ui_attr(ui, TH_HEADER), ui->utf8,
-	    "%-12s %4s %6s %6s %5s %4s %4s %8s %8s %5s  %s", "Meter", "Addr",
-	    "Req", "Ans", "Tmo", "CRC", "Exc", "p50", "p99", "Load", "State");
+	    "%-*s %4s %-11s %6s %6s %4s %4s %4s %7s %7s%s", lw, "Meter",
+	    "Addr", "State", "Req", "Ans", "Tmo", "CRC", "Exc", "p50", "p99",
+	    bus_show_load(l) ? "  Load" : "");
 }
 
 static void
 bus_draw_meter(struct ui *ui, struct bus_lines *l, const struct meter *m)
 {
 	const struct link_stats	*st = &m->stats;
-	char			 lab[16], a[24], b[24], state[40], line[256];
+	char			 c[5][12], a[24], b[24], state[40], line[256];
 	const char		*hint;
 	enum theme_elem		 el;
-	int			 y, x;
+	int			 y, x, lw = bus_label_width(l);
 
 	if ((y = bus_line(l)) != -1) {
-		snprintf(lab, sizeof lab, "%.12s", m->conf->label);
+		widget_put(l->win, y, 2, lw, ui_attr(ui, TH_NORMAL), ui->utf8,
+		    m->conf->label);
+		x = 2 + lw + 1;
+		x += widget_printf(l->win, y, x, 0, ui_attr(ui, TH_NORMAL),
+		    ui->utf8, "%4d ", m->conf->address);
+		el = ui_meter_state(ui, m, state, sizeof state);
+		widget_put(l->win, y, x, 11, ui_attr(ui, el), ui->utf8, state);
+		x += 12;
+		widget_fmt_count(c[0], sizeof c[0], st->requests);
+		widget_fmt_count(c[1], sizeof c[1], st->answers);
+		widget_fmt_count(c[2], sizeof c[2], st->timeouts);
+		widget_fmt_count(c[3], sizeof c[3], st->crc_errors);
+		widget_fmt_count(c[4], sizeof c[4], stats_exceptions_total(st));
 		widget_fmt_us(a, sizeof a, stats_lat_p50_us(st));
 		widget_fmt_us(b, sizeof b, stats_lat_p99_us(st));
-		snprintf(line, sizeof line, "%-12s %4d %6llu %6llu %5llu %4llu "
-		    "%4llu %8s %8s %4d%%  ", lab, m->conf->address,
-		    (unsigned long long)st->requests,
-		    (unsigned long long)st->answers,
-		    (unsigned long long)st->timeouts,
-		    (unsigned long long)st->crc_errors,
-		    (unsigned long long)stats_exceptions_total(st),
-		    st->answers ? a : "-", st->answers ? b : "-",
-		    (stats_util_permille(st, ui_now_ms(ui)) + 5) / 10);
-		x = 2 + widget_put(l->win, y, 2, 0, ui_attr(ui, TH_NORMAL),
-		    ui->utf8, line);
-		el = ui_meter_state(ui, m, state, sizeof state);
-		widget_put(l->win, y, x, 0, ui_attr(ui, el), ui->utf8, state);
+		snprintf(line, sizeof line, "%6s %6s %4s %4s %4s %7s %7s", c[0],
+		    c[1], c[2], c[3], c[4], st->answers ? a : "-",
+		    st->answers ? b : "-");
+		if (bus_show_load(l))
+			snprintf(line + strlen(line), sizeof line - strlen(line),
+			    "  %3d%%", (stats_util_permille(st,
+			    ui_now_ms(ui)) + 5) / 10);
+		widget_put(l->win, y, x, 0, ui_attr(ui, TH_NORMAL), ui->utf8,
+		    line);
 	}
 	if ((hint = bus_hint(st, m)) != NULL && (y = bus_line(l)) != -1)
 		widget_printf(l->win, y, 4, 0, ui_attr(ui, TH_WARN), ui->utf8,

@@ -29,11 +29,11 @@ static const struct fleet_col_def fleet_cols[FC__COUNT] = {
 	[FC_LABEL] =	{ "Meter",	0,  0, 1 },
 	[FC_BUS] =	{ "Bus/addr",	12, 0, 1 },
 	[FC_STATE] =	{ "State",	11, 0, 1 },
-	[FC_KWH] =	{ "kWh",	11, 1, 1 },
-	[FC_KW] =	{ "P kW",	8,  1, 1 },
+	[FC_KWH] =	{ "kWh",	10, 1, 1 },
+	[FC_KW] =	{ "P kW",	7,  1, 1 },
 	[FC_TARIFF] =	{ "T",		1,  1, 1 },
 	[FC_PHASES] =	{ "Phases",	8,  0, 0 },
-	[FC_RESP] =	{ "Resp",	6,  1, 1 },
+	[FC_RESP] =	{ "Resp",	5,  1, 1 },
 };
 
 static const struct screen_help fleet_help[] = {
@@ -143,7 +143,8 @@ fleet_cmp(const void *pa, const void *pb, void *arg)
 	case FC_KW:
 	case FC_TARIFF: {
 		enum reg_id id = f->sort == FC_KWH ? REG_EA_PLUS_TOTAL_10WH :
-		    f->sort == FC_KW ? REG_P : REG_TARIFF_ACTIVE;
+		    f->sort == FC_KW ? REG_P : ui_reg_pick(a, REG_TARIFF_ACTIVE,
+		    REG_TARIFF_ACTIVE_B);
 
 		ha = fleet_raw(ui, a, id, &ra);
 		hb = fleet_raw(ui, b, id, &rb);
@@ -151,8 +152,8 @@ fleet_cmp(const void *pa, const void *pb, void *arg)
 		break;
 	}
 	case FC_RESP:
-		c = fleet_cmp_num(a->cycles > 0, a->last_response_ms,
-		    b->cycles > 0, b->last_response_ms);
+		c = fleet_cmp_num(a->status == MS_OK, a->last_response_ms,
+		    b->status == MS_OK, b->last_response_ms);
 		break;
 	}
 	if (c == 0)
@@ -286,7 +287,8 @@ fleet_draw_row(struct ui *ui, WINDOW *win, int y, const struct meter *m,
 	uv = ui_reg_text(ui, m, REG_P, -3, buf, sizeof buf, NULL);
 	fleet_cell(win, y, x[FC_KW], w[FC_KW], 1, fleet_row_attr(ui, sel,
 	    uv == UV_FRESH ? TH_VALUE : TH_STALE), ui->utf8, buf);
-	uv = ui_reg_text(ui, m, REG_TARIFF_ACTIVE, 0, buf, sizeof buf, NULL);
+	uv = ui_reg_text(ui, m, ui_reg_pick(m, REG_TARIFF_ACTIVE,
+	    REG_TARIFF_ACTIVE_B), 0, buf, sizeof buf, NULL);
 	if (uv == UV_NONE)
 		snprintf(buf, sizeof buf, "-");
 	fleet_cell(win, y, x[FC_TARIFF], w[FC_TARIFF], 1,
@@ -298,7 +300,9 @@ fleet_draw_row(struct ui *ui, WINDOW *win, int y, const struct meter *m,
 	    fleet_row_attr(ui, sel, TH_PHASE_ON),
 	    fleet_row_attr(ui, sel, TH_PHASE_OFF));
 
-	if (m->cycles > 0)
+	/* A response time only when the last cycle got an answer. */
+	if (m->cycles > 0 && (m->status == MS_OK || m->status == MS_EXCEPTION ||
+	    m->status == MS_NOT_E34))
 		widget_fmt_age(buf, sizeof buf, m->last_response_ms);
 	else
 		snprintf(buf, sizeof buf, "---");

@@ -28,11 +28,13 @@ struct mrow {
 	enum reg_id	 id;
 	int		 shift;		/* 10^shift on the row's scale */
 	const char	*unit;		/* NULL: the register's unit */
+	enum reg_id	 alt;		/* the same fact elsewhere (or id) */
 };
 
-#define G(t)		{ MR_GROUP, (t), REG__COUNT, 0, NULL }
-#define R(l, id)	{ MR_REG, (l), (id), 0, NULL }
-#define RK(l, id, u)	{ MR_REG, (l), (id), -3, (u) }	/* W to kW etc. */
+#define G(t)		{ MR_GROUP, (t), REG__COUNT, 0, NULL, REG__COUNT }
+#define R(l, id)	{ MR_REG, (l), (id), 0, NULL, (id) }
+#define R2(l, id, alt)	{ MR_REG, (l), (id), 0, NULL, (alt) }
+#define RK(l, id, u)	{ MR_REG, (l), (id), -3, (u), (id) } /* W to kW */
 
 static const struct mrow measure_table[] = {
 	G("Voltages"),
@@ -71,7 +73,8 @@ static const struct mrow measure_table[] = {
 	R("Ea- total/16b", REG_EA_MINUS_TOTAL_MWH),
 	R("Er+ total/16b", REG_ER_PLUS_TOTAL_MVARH),
 	G("Tariffs"),
-	R("Tariffs", REG_TARIFF_COUNT), R("Active tariff", REG_TARIFF_ACTIVE),
+	R2("Tariffs", REG_TARIFF_COUNT, REG_TARIFF_COUNT_B),
+	R2("Active tariff", REG_TARIFF_ACTIVE, REG_TARIFF_ACTIVE_B),
 	R("Ea+ T1", REG_EA_PLUS_T1_10WH), R("Ea+ T2", REG_EA_PLUS_T2_10WH),
 	R("Ea+ T3", REG_EA_PLUS_T3_10WH), R("Ea+ T4", REG_EA_PLUS_T4_10WH),
 	R("Ea+ T1/1", REG_EA_PLUS_T1), R("Ea+ T2/1", REG_EA_PLUS_T2),
@@ -90,10 +93,10 @@ static const struct mrow measure_table[] = {
 	R("Ea- this month", REG_EA_MINUS_MONTH_10WH),
 	R("Ea- last month", REG_EA_MINUS_MONTH_PREV_10WH),
 	G("Averages"),
-	R("Last avg time", REG_AVG_LAST_DATE),
-	R("Last avg P+", REG_AVG_LAST_P_PLUS),
+	R2("Last avg time", REG_AVG_LAST_DATE, REG_AVG_LAST_DATE_B),
+	R2("Last avg P+", REG_AVG_LAST_P_PLUS, REG_AVG_LAST_P_PLUS_B),
 	G("Clock"),
-	{ MR_CLOCK, "Meter clock", REG_DAY, 0, NULL },
+	{ MR_CLOCK, "Meter clock", REG_DAY, 0, NULL, REG_DAY },
 	G("Identification"),
 	R("Vendor", REG_VENDOR_NAME), R("Extended name", REG_EXTENDED_NAME),
 	R("Product name", REG_PRODUCT_NAME),
@@ -103,7 +106,8 @@ static const struct mrow measure_table[] = {
 	R("Serial order", REG_SERIAL_ORDER),
 	R("Serial reserve", REG_SERIAL_RESERVE),
 	R("MID product", REG_MID_STATUS),
-	{ MR_NOTE, "CS", REG_METROLOGY_CHECKSUM_CS, 0, NULL },
+	{ MR_NOTE, "CS", REG_METROLOGY_CHECKSUM_CS, 0, NULL,
+	    REG_METROLOGY_CHECKSUM_CS },
 };
 
 static const struct screen_help measure_help[] = {
@@ -126,7 +130,8 @@ measure_listed(const struct mrow *rows, int n, enum reg_id id)
 	int	i;
 
 	for (i = 0; i < n; i++)
-		if (rows[i].kind != MR_GROUP && rows[i].id == id)
+		if (rows[i].kind != MR_GROUP && (rows[i].id == id ||
+		    rows[i].alt == id))
 			return 1;
 	return 0;
 }
@@ -171,7 +176,8 @@ measure_open(struct ui *ui)
 			continue;
 		if (!other++)
 			s->rows[n++] = other_g;
-		s->rows[n++] = (struct mrow){ MR_REG, NULL, d->id, 0, NULL };
+		s->rows[n++] = (struct mrow){ MR_REG, NULL, d->id, 0, NULL,
+		    d->id };
 	}
 	for (i = 0; i < REG__COUNT; i++) {
 		d = regmap_get((enum reg_id)i);
@@ -180,7 +186,8 @@ measure_open(struct ui *ui)
 			continue;
 		if (!unknown++)
 			s->rows[n++] = unknown_g;
-		s->rows[n++] = (struct mrow){ MR_NOTE, NULL, d->id, 0, NULL };
+		s->rows[n++] = (struct mrow){ MR_NOTE, NULL, d->id, 0, NULL,
+		    d->id };
 	}
 	s->nrows = n;
 	return s;
@@ -296,7 +303,8 @@ static void
 measure_draw_reg(struct ui *ui, WINDOW *win, int y, const struct mcols *c,
     const struct meter *m, const struct mrow *r)
 {
-	const struct reg_def	*d = regmap_get(r->id);
+	enum reg_id		 id = ui_reg_pick(m, r->id, r->alt);
+	const struct reg_def	*d = regmap_get(id);
 	char			 val[48], label[48];
 	enum ui_val		 uv;
 	int64_t			 age;
@@ -306,13 +314,15 @@ measure_draw_reg(struct ui *ui, WINDOW *win, int y, const struct mcols *c,
 	    r->label != NULL ? r->label : d->name);
 	widget_put(win, y, c->name, c->wname, ui_attr(ui, inferred ?
 	    TH_INFERRED : TH_NORMAL), ui->utf8, label);
-	uv = ui_reg_text(ui, m, r->id, r->shift, val, sizeof val, &age);
+	uv = ui_reg_text(ui, m, id, r->shift, val, sizeof val, &age);
 	widget_put_right(win, y, c->value, c->wval, ui_attr(ui,
 	    uv == UV_FRESH ? TH_VALUE : TH_STALE), ui->utf8, val);
 	widget_put(win, y, c->unit, c->wunit, ui_attr(ui, TH_UNIT), ui->utf8,
 	    r->unit != NULL ? r->unit : d->unit);
-	measure_stats(ui, win, y, c, meter_get(m, r->id), d, r->shift, uv,
-	    age);
+	if (uv == UV_NONE && m->ok_cycles > 0)
+		widget_put(win, y, c->spark, c->wspark, ui_attr(ui, TH_STALE),
+		    ui->utf8, "not polled");
+	measure_stats(ui, win, y, c, meter_get(m, id), d, r->shift, uv, age);
 }
 
 /* The clock: six registers read as one date; the year encoding is

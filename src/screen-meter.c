@@ -180,7 +180,8 @@ meter_draw_lcd_top(struct ui *ui, WINDOW *win, int y, int x0, int w,
 	meter_wiring(m, ui_now_ms(ui), &d);
 	widget_phases(win, y, x0 + 2, d.phase_present, d.known,
 	    ui_attr(ui, TH_PHASE_ON), ui_attr(ui, TH_PHASE_OFF));
-	have = meter_raw(m, REG_TARIFF_ACTIVE, ui_now_ms(ui), 0, &tariff);
+	have = meter_raw(m, ui_reg_pick(m, REG_TARIFF_ACTIVE,
+	    REG_TARIFF_ACTIVE_B), ui_now_ms(ui), 0, &tariff);
 	for (t = 1; t <= 4; t++) {
 		snprintf(tag, sizeof tag, have && tariff == t ? "[T%d]" :
 		    " T%d ", t);
@@ -209,21 +210,12 @@ meter_draw_lcd(struct ui *ui, struct meter_screen *s, WINDOW *win, int y,
 	bw = widget_big_width(val);
 	if (bw < 0 || bw > w - 4)
 		big = 0;
-	h = big ? 4 + WIDGET_BIG_H + 1 : 5;
+	h = big ? 3 + WIDGET_BIG_H + 1 : 5;	/* borders, top, digits, caption */
 	if (w > 72)
 		w = 72;
 	da = uv == UV_FRESH ? ui_attr(ui, TH_LCD_DIGIT) : ui_attr(ui, TH_STALE);
 
-	wattrset(win, lcd);
-	mvwhline(win, y, x0 + 1, ACS_HLINE, w - 2);
-	mvwhline(win, y + h - 1, x0 + 1, ACS_HLINE, w - 2);
-	mvwvline(win, y + 1, x0, ACS_VLINE, h - 2);
-	mvwvline(win, y + 1, x0 + w - 1, ACS_VLINE, h - 2);
-	mvwaddch(win, y, x0, ACS_ULCORNER);
-	mvwaddch(win, y, x0 + w - 1, ACS_URCORNER);
-	mvwaddch(win, y + h - 1, x0, ACS_LLCORNER);
-	mvwaddch(win, y + h - 1, x0 + w - 1, ACS_LRCORNER);
-	wattrset(win, A_NORMAL);
+	widget_box(win, y, x0, h, w, lcd, ui->utf8);
 
 	meter_draw_lcd_top(ui, win, y + 1, x0, w, m, p);
 	vy = y + 2;
@@ -237,17 +229,21 @@ meter_draw_lcd(struct ui *ui, struct meter_screen *s, WINDOW *win, int y,
 		    line);
 		vy++;
 	}
-	/* Caption line: the plain value (also under big digits), the age. */
+	/* Caption: the plain value under big digits, the title, the age. */
+	if (big)
+		snprintf(line, sizeof line, "%s %s  ", val, p->unit);
+	else
+		line[0] = '\0';
 	if (uv == UV_STALE && age_ms >= 0) {
 		widget_fmt_age(age, sizeof age, age_ms);
-		snprintf(line, sizeof line, "%s %s  (old: %s ago)  %s", val,
-		    p->unit, age, p->title);
+		snprintf(line + strlen(line), sizeof line - strlen(line),
+		    "%s  (old: read %s ago)", p->title, age);
 	} else if (uv == UV_NONE && p->kind != LCD_CS)
-		snprintf(line, sizeof line, "%s  (not read yet)  %s", val,
-		    p->title);
+		snprintf(line + strlen(line), sizeof line - strlen(line),
+		    "%s  (not read yet)", p->title);
 	else
-		snprintf(line, sizeof line, "%s %s  %s", val, p->unit,
-		    p->title);
+		snprintf(line + strlen(line), sizeof line - strlen(line),
+		    "%s", p->title);
 	widget_put(win, vy, x0 + 2, w - 4, uv == UV_FRESH || p->kind == LCD_CS ?
 	    lcd : ui_attr(ui, TH_STALE), ui->utf8, line);
 	return h;
@@ -308,9 +304,9 @@ meter_draw_checks(struct ui *ui, WINDOW *win, int y, const struct meter *m)
 	if (rows == 0) {
 		if (have) {
 			fmt_fixed(a, sizeof a, sum, -2, '.');
-			snprintf(line, sizeof line, "Checks: T1+T2+T3+T4 = %s = "
-			    "%s %s; no counter went backwards %s", a,
-			    ui->g->sigma, ui->g->check_ok, ui->g->check_ok);
+			snprintf(line, sizeof line, "Checks ok: T1+T2+T3+T4 = %s "
+			    "= %s kWh; no counter went backwards", ui->g->sigma,
+			    a);
 		} else
 			snprintf(line, sizeof line, "Checks: T = T1+T2+T3+T4 "
 			    "and monotonic counters, once all are read");
@@ -371,8 +367,8 @@ meter_draw_wiring(struct ui *ui, WINDOW *win, int y, int maxy,
 	}
 	if (y < maxy)
 		widget_put(win, y++, 1, 0, ui_attr(ui, TH_WARN), ui->utf8,
-		    "Not readable over Modbus: the meter's own wiring-test "
-		    "result, Err 01, Err CRC, the CS.");
+		    "Not readable over Modbus: the meter's wiring-test result,"
+		    " Err 01, Err CRC, CS.");
 	if (y < maxy)
 		widget_put(win, y++, 1, 0, ui_attr(ui, TH_UNIT), ui->utf8,
 		    "Read those on the meter's LCD (hold MENU 3 s for the "

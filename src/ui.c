@@ -45,8 +45,7 @@ static const struct {
 };
 
 static const struct screen_help ui_global_help[] = {
-	{ "1 2 3 4 5 6", "Fleet, Meter, Measurements, Load curve, "
-	    "Commissioning, Bus" },
+	{ "1 .. 6", "show that screen (the top line lists them)" },
 	{ "Tab  S-Tab", "next / previous screen" },
 	{ "[  ]", "previous / next meter" },
 	{ "?  F1", "this help (any key closes it)" },
@@ -177,6 +176,20 @@ ui_stale_ms(const struct ui *ui, const struct meter *m)
 			timeout = bv->conf->timeout_ms;
 	}
 	return 2 * period + timeout;
+}
+
+enum reg_id
+ui_reg_pick(const struct meter *m, enum reg_id a, enum reg_id b)
+{
+	const struct reg_sample	*sa, *sb;
+
+	if (m == NULL)
+		return a;
+	sa = meter_get(m, a);
+	sb = meter_get(m, b);
+	if ((sa == NULL || sa->t_ms == 0) && sb != NULL && sb->t_ms != 0)
+		return b;
+	return a;
 }
 
 enum ui_val
@@ -454,7 +467,8 @@ ui_draw_help(struct ui *ui)
 		np[n] = notes[n];
 		n++;
 	}
-	help_draw(ui, screens[ui->cur], ui_global_help, np, n);
+	help_draw(ui, screens[ui->cur], screens, NSCREENS, ui_global_help, np,
+	    n);
 }
 
 static void

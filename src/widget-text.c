@@ -26,7 +26,7 @@ static const struct glyphs glyphs_utf8 = {
 };
 
 static const struct glyphs glyphs_ascii = {
-	.sigma = "S",
+	.sigma = "Sum",
 	.up = "^",
 	.down = "v",
 	.swap = "<->",
@@ -257,4 +257,15 @@ widget_fmt_us(char *buf, size_t len, uint32_t us)
 	else
 		snprintf(buf, len, "%u.%02u s", us / 1000000,
 		    us % 1000000 / 10000);
+}
+
+void
+widget_fmt_count(char *buf, size_t len, uint64_t n)
+{
+	if (n < 1000000)
+		snprintf(buf, len, "%llu", (unsigned long long)n);
+	else if (n < 100000000)
+		snprintf(buf, len, "%lluk", (unsigned long long)(n / 1000));
+	else
+		snprintf(buf, len, "%lluM", (unsigned long long)(n / 1000000));
 }
