@@ -7,8 +7,9 @@
  * answer comes out no faster than the wire would carry it: one half-duplex
  * wire clock counts the request bytes, 3.5 characters of silence, then each
  * answer byte at (1 + 8 + parity + stop) bits / baud. A client whose line
- * settings (read back from the pty) differ in speed, parity or data bits
- * gets no answer, as a real meter would not understand it.
+ * speed (read back from the pty) differs gets no answer, as a real meter
+ * would not understand it; a pty does not keep parity, so that is not
+ * checked.
  */
 #ifndef SIM_RTU_H
 #define SIM_RTU_H
