@@ -90,6 +90,20 @@ bus_link_set_timeout(struct bus_link *l, int timeout_ms)
 		    (uint32_t)(timeout_ms % 1000) * 1000);
 }
 
+/*
+ * Longest silence inside an answer before it counts as broken: 20
+ * characters, at least 10 ms (a USB adapter delivers in bursts). A frame
+ * whose byte count was corrupted would otherwise wait for libmodbus's
+ * default of 500 ms.
+ */
+static uint32_t
+bus_byte_timeout_us(const struct bus_conf *c)
+{
+	long	us = 20 * bus_char_us(c);
+
+	return us < 10000 ? 10000 : (uint32_t)us;
+}
+
 /* Open the device or connect; on failure say which and why. */
 int
 bus_link_open(struct bus_link *l, struct err *e)
@@ -108,6 +122,8 @@ bus_link_open(struct bus_link *l, struct err *e)
 	modbus_set_error_recovery(ctx, MODBUS_ERROR_RECOVERY_NONE);
 	modbus_set_response_timeout(ctx, (uint32_t)l->timeout_ms / 1000,
 	    (uint32_t)(l->timeout_ms % 1000) * 1000);
+	if (c->type == BUS_RTU)	/* a frame that stops half way: not 500 ms */
+		modbus_set_byte_timeout(ctx, 0, bus_byte_timeout_us(c));
 	if (modbus_connect(ctx) == -1) {
 		saved = errno;
 		modbus_free(ctx);
@@ -211,6 +227,13 @@ bus_link_xfer(struct bus_link *l, int unit, struct bus_xfer *x)
 		bus_link_close(l);
 		return -1;
 	}
+	/*
+	 * A timeout well before the response timeout was the byte timeout:
+	 * an answer started and broke off (e.g. a corrupted byte count).
+	 */
+	if (x->outcome == ST_TIMEOUT &&
+	    (int64_t)x->lat_us + 1000 < (int64_t)l->timeout_ms * 1000)
+		x->outcome = ST_CRC;
 	x->busy_us = x->lat_us + (x->outcome == ST_TIMEOUT ? 0 : l->t35_us);
 	if (x->outcome != ST_ANSWER && x->outcome != ST_EXCEPTION)
 		modbus_flush(l->ctx);	/* drop a late or broken answer */
