@@ -1,0 +1,97 @@
+#!/bin/sh
+# tests/screen/fleet.sh: the Fleet screen (issue 4) at 100x30 in UTF-8,
+# against countis-sim on a pty. Expected values come from a twin simulator
+# on TCP with the same seed and faults (the console's line stays its own):
+# labels and bus/address from the config, states (ok, foreign, timeout),
+# Σ kWh of a frozen meter exactly and of a live one within 0.1 kWh, P,
+# tariff set through the control socket, phase pictograms, "---" (never 0)
+# for a meter never read; sort by label and reversed; filter and clear;
+# cursor, Enter to the Meter screen; the bus status line.
+. "$(dirname "$0")/../sh/lib.sh"
+. "$(dirname "$0")/lib-screen.sh"
+
+FAULTS="--fault 2:reversed=2 --fault 3:phase-loss=1 --fault 3:phase-loss=2
+--fault 3:phase-loss=3 --fault 4:foreign --fault 5:dead"
+scr_sim --units 1-5 $FAULTS || { not_ok "simulator up"; done_testing; exit 1; }
+scr_twin --units 1-5 $FAULTS || { not_ok "twin simulator up"; done_testing; exit 1; }
+scr_config "$T_TMP/fleet.ini" "p:1:Papa incomer" "b:2:Bravo kitchen" \
+    "z:3:Zulu frozen" "a:4:Alpha other" "m:5:Mike dead"
+scr_start 100 30 C.UTF-8 -c "$T_TMP/fleet.ini" --log "$T_TMP/tui.log"
+
+if scr_wait 20 'Zulu frozen +line/3 +ok +[0-9]+\.[0-9]{2}'; then
+	ok "Fleet shows the meters once polled"
+else
+	not_ok "Fleet shows the meters once polled" "$(scr_cap)"
+fi
+scr_body_wait 10 'Papa incomer .*L1 L2 L3'
+scr_wait 10 'Mike dead +line/5 +(timeout|offline)'
+scr_wait 10 'Alpha other +line/4 +foreign'
+screen=$(scr_cap)
+like "$screen" 'Σ kWh' "the energy column is headed Σ kWh in UTF-8"
+for m in "Papa incomer +line/1" "Bravo kitchen +line/2" "Zulu frozen +line/3" \
+    "Alpha other +line/4" "Mike dead +line/5"; do
+	like "$screen" "$m" "row: $m"
+done
+like "$(scr_row 'Papa incomer')" 'line/1 +ok ' "a healthy meter is ok"
+like "$(scr_row 'Alpha other')" 'foreign +--- +---' "a foreign device: foreign, no values"
+like "$(scr_row 'Mike dead')" '(timeout|offline) +--- +--- +- +\?\? \?\? \?\? +---' \
+    "a dead meter: timeout, --- for values never read (never 0)"
+like "$(scr_row 'Zulu frozen')" '-- -- --' "all phases lost: no pictogram lit"
+like "$(scr_row 'Zulu frozen')" ' 0\.00 ' "all phases lost: P 0.00 kW"
+like "$(scr_row 'Papa incomer')" 'L1 L2 L3' "healthy: three pictograms lit"
+
+# Σ kWh: the frozen meter exactly, the live one within 0.1 kWh of the twin.
+want=$(fixd "$(u32w "$(twin_words 3 50946 2)")" 2)
+got=$(scr_row 'Zulu frozen' | awk '{ for (i = 1; i <= NF; i++) if ($i == "ok") { print $(i + 1); exit } }')
+is "$got" "$want" "frozen meter: Σ kWh equals the 10 Wh register read by a twin"
+want=$(fixd "$(u32w "$(twin_words 1 50946 2)")" 2)
+got=$(scr_row 'Papa incomer' | awk '{ for (i = 1; i <= NF; i++) if ($i == "ok") { print $(i + 1); exit } }')
+if within "$got" "$want" 0.1; then ok "live meter: Σ kWh within 0.1 kWh of the twin ($got, $want)"
+else not_ok "live meter: Σ kWh within 0.1 kWh of the twin" "screen $got twin $want"; fi
+
+# Tariff: set through the control socket, shown in the T column.
+is "$(scr_ctl '1 tariff 3')" ok "control: unit 1 to tariff 3"
+if scr_wait 10 'Papa incomer .* 3 L1 L2 L3'; then ok "tariff 3 shown for unit 1"
+else not_ok "tariff 3 shown for unit 1" "$(scr_row 'Papa incomer')"; fi
+like "$(scr_row 'Bravo kitchen')" ' 1 L1 L2 L3' "unit 2 stays on tariff 1"
+
+# Sort: s cycles to the label column, S reverses.
+scr_keys s s s s s s	# bus/address, then state, kWh, P, T, response, label
+scr_wait 5 'Meter▼'
+order=$(scr_body | grep -oE '(Papa|Bravo|Zulu|Alpha|Mike) ' | tr -d ' ' | tr '\n' ' ')
+is "$order" "Alpha Bravo Mike Papa Zulu " "s sorts by label"
+scr_keys S
+scr_wait 5 'Meter▲'
+order=$(scr_body | grep -oE '(Papa|Bravo|Zulu|Alpha|Mike) ' | tr -d ' ' | tr '\n' ' ')
+is "$order" "Zulu Papa Mike Bravo Alpha " "S reverses the order"
+
+# Filter: / text Enter shows the matching rows only; Esc clears.
+scr_keys / u l u
+scr_wait 5 'Filter: ulu_'
+scr_keys Enter
+if scr_wait 5 'Filter: "ulu": 1 of 5'; then ok "filter applied on Enter"
+else not_ok "filter applied on Enter" "$(scr_cap)"; fi
+unlike "$(scr_body)" 'Papa incomer' "filtered-out rows are gone"
+like "$(scr_cap)" '> Zulu frozen' "the selection follows to the only row"
+scr_keys Escape
+scr_body_wait 5 'Papa incomer'
+unlike "$(scr_cap)" 'Filter:' "Esc clears the filter"
+
+# Cursor: Home, Down, Down, Enter opens the Meter screen of that row.
+scr_keys Home Down Down
+scr_wait 5 '^> Mike dead'
+like "$(scr_cap)" '^> Mike dead' "the cursor moves with Home and Down"
+scr_keys Enter
+if scr_wait 5 '^ Mike dead +line/5'; then ok "Enter opens the Meter screen of the selected meter"
+else not_ok "Enter opens the Meter screen of the selected meter" "$(scr_cap)"; fi
+like "$(scr_cap)" 'Pages: ' "the Meter screen shows its pages"
+scr_keys 1
+scr_wait 5 'Bus/addr'
+
+# The bus status line: load and refresh carried against wanted.
+like "$(scr_cap)" 'line load [0-9]+% refresh [0-9.]+ m?s (\(wanted|> wanted)' \
+    "status line: bus load and achievable against wanted refresh"
+
+scr_keys q
+scr_wait 10 'EXIT=0' && ok "q quits with status 0" || not_ok "q quits with status 0" "$(scr_cap)"
+done_testing

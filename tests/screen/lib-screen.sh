@@ -1,0 +1,120 @@
+# tests/screen/lib-screen.sh: drive countis-tui in a private tmux server.
+# Source after tests/sh/lib.sh. Every wait polls capture-pane until a
+# pattern shows or a deadline passes; nothing sleeps a fixed time.
+#
+#   scr_sim ARGS...          countis-sim on a pty $SCR_LINK, control $SCR_CTL
+#   scr_twin ARGS...         the same simulator on TCP ($SCR_TWIN_PORT): same
+#                            seed, same values, readable without touching the
+#                            console's half-duplex line
+#   scr_config FILE METERS   METERS: "name:addr:label" words, one bus "line"
+#   scr_start W H LOCALE ARGS...   the console in a pane; after it ends the
+#                            pane prints EXIT=<status>, saves stty -a, and
+#                            runs a shell
+#   scr_has REGEX            the pane shows REGEX (grep -E); scr_body_has
+#                            the same below the top line
+#   scr_wait SECONDS REGEX   poll until it does
+#   scr_keys KEYS...         tmux send-keys
+#   scr_pid                  the console's pid
+#   scr_ctl "UNIT WORDS"     a line to the simulator's control socket
+#   twin_words UNIT ADDR N   the twin's words ("w1 w2 ...")
+command -v tmux >/dev/null || skip_all "tmux not installed"
+
+SCR_SOCK="test$$"
+SCR_LINK="$T_TMP/link"
+SCR_CTL="$T_TMP/control"
+SCR_SEED=${SCR_SEED:-4}
+SCR_POLL_MS=${SCR_POLL_MS:-1000}
+SCR_REFRESH_MS=${SCR_REFRESH_MS:-250}
+MBCLIENT="$SRCDIR/tests/py/mbclient.py"
+
+scr_tmux() { tmux -L "$SCR_SOCK" "$@"; }
+scr_cleanup() {
+	tmux -L "$SCR_SOCK" kill-server 2>/dev/null
+	t_cleanup
+}
+trap scr_cleanup EXIT
+
+scr_sim() {
+	start_sim sim --pty "$SCR_LINK" --control "$SCR_CTL" --seed "$SCR_SEED" "$@"
+	wait_for 20 test -e "$SCR_LINK" && wait_for 20 test -S "$SCR_CTL"
+}
+
+scr_twin() {
+	SCR_TWIN_PORT=$(free_port)
+	"$SIM" --tcp "127.0.0.1:$SCR_TWIN_PORT" --seed "$SCR_SEED" "$@" \
+	    2>"$T_TMP/twin.log" &
+	t_track $!
+	wait_for 20 sh -c "$PYTHON $MBCLIENT --tcp 127.0.0.1:$SCR_TWIN_PORT \
+	    --unit 1 'read 50000 4' | grep -q '^ok'"
+}
+
+# twin_words UNIT ADDR COUNT: the twin's registers, decimal, space separated
+twin_words() {
+	"$PYTHON" "$MBCLIENT" --tcp "127.0.0.1:$SCR_TWIN_PORT" --unit "$1" \
+	    "read $2 $3" | sed -n 's/^ok //p'
+}
+
+# scr_config FILE "name:addr:label" ...
+scr_config() {
+	_f=$1; shift
+	{
+		printf '[console]\nrefresh_ms = %s\n\n' "$SCR_REFRESH_MS"
+		printf '[bus line]\ntype = rtu\ndevice = %s\nbaud = 19200\n' \
+		    "$SCR_LINK"
+		printf 'timeout_ms = 200\n\n'
+		for _m in "$@"; do
+			_n=${_m%%:*}; _r=${_m#*:}; _a=${_r%%:*}; _l=${_r#*:}
+			printf '[meter %s]\nbus = line\naddress = %s\n' "$_n" "$_a"
+			printf 'poll_ms = %s\nlabel = %s\n\n' "$SCR_POLL_MS" "$_l"
+		done
+	} >"$_f"
+}
+
+# scr_start W H LOCALE ARGS...: the console in a fresh pane.
+scr_start() {
+	_w=$1 _h=$2 _loc=$3; shift 3
+	scr_tmux kill-server 2>/dev/null
+	rm -f "$T_TMP/stty.out"
+	_args=""
+	for _a in "$@"; do _args="$_args '$_a'"; done
+	scr_tmux -f /dev/null new-session -d -x "$_w" -y "$_h" \
+	    "ulimit -c 0; env LC_ALL=$_loc LANG= NO_COLOR= '$TUI' $_args; \
+	    echo EXIT=\$?; stty -a >'$T_TMP/stty.out'; exec env PS1='$ ' sh"
+}
+
+scr_cap() { scr_tmux capture-pane -p; }
+scr_has() { scr_cap | grep -Eq -- "$1"; }
+scr_wait() { wait_for "$1" scr_has "$2"; }
+scr_keys() { scr_tmux send-keys "$@"; }
+scr_pid() {
+	_pp=$(scr_tmux display-message -p '#{pane_pid}')
+	pgrep -P "$_pp" | head -1
+}
+scr_ctl() {
+	"$PYTHON" -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect(sys.argv[1]); s.sendall((sys.argv[2] + "\n").encode())
+print(s.recv(200).decode().strip())' "$SCR_CTL" "$1"
+}
+
+# scr_body: the pane without its top line (which names the selected meter)
+scr_body() { scr_cap | tail -n +2; }
+scr_body_has() { scr_body | grep -Eq -- "$1"; }
+scr_body_wait() { wait_for "$1" scr_body_has "$2"; }
+# scr_row REGEX: the first body line matching REGEX
+scr_row() { scr_body | grep -E -- "$1" | head -1; }
+
+# within A B TOL: |A - B| <= TOL, decimals compared as integers of 0.01
+within() {
+	awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN {
+	    d = a - b; if (d < 0) d = -d; exit !(a != "" && b != "" && d <= t + 1e-9) }'
+}
+
+# u32w "W1 W2": a 32-bit value from two words, high first
+u32w() { set -- $1; echo $(( $1 * 65536 + $2 )); }
+# fixd RAW DEC: RAW / 10^DEC with exactly DEC decimals, integer arithmetic
+fixd() {
+	_p=1; _i=0
+	while [ $_i -lt "$2" ]; do _p=$(( _p * 10 )); _i=$(( _i + 1 )); done
+	printf '%d.%0*d\n' $(( $1 / _p )) "$2" $(( $1 % _p ))
+}
