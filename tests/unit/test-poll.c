@@ -1,12 +1,24 @@
 /*
  * test-poll.c: the poll plan (built from the register map: requests of at
  * most 125 defined, readable words, every wanted register covered), wire
- * times, identification checks, the write guard, and the scan's defaults.
- * The engine on a live simulator is tested by tests/sh/engine-*.sh.
+ * times, identification checks, the write guard, and the scan's defaults;
+ * then the scheduling on a live countis-sim (a real pty and control socket):
+ * a meter that stops answering goes offline after 3 cycles and is probed
+ * with back-off while its neighbour keeps its refresh, it is identified
+ * again when it comes back, and a serial device that vanishes is reopened.
+ * The headless modes are tested by tests/sh/{csv,scan,engine}-*.sh.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <ev.h>
 
@@ -378,6 +390,267 @@ test_scan__defaults(void)
 	T_EQ_INT(scan_parse_target("", buf, sizeof buf, &p, &e), -1);
 }
 
+
+/* The live scheduling test: a simulator, a loop, and conditions polled. */
+struct live {
+	struct ev_loop	*loop;
+	struct engine	*eng;
+	char		 dir[64];
+	char		 link[96], ctl[96], log[96];
+	pid_t		 sim;
+	uint64_t	 cycles[2];
+	int		 (*until)(struct live *);
+	ev_timer	 tick, deadline;
+	int		 met;
+};
+
+static void
+live_cycle_cb(void *arg, const struct meter *m)
+{
+	struct live	*lv = arg;
+
+	if (m->index < 2)
+		lv->cycles[m->index]++;
+}
+
+static void
+live_tick_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct live	*lv = w->data;
+
+	(void)revents;
+	if (lv->until != NULL && lv->until(lv)) {
+		lv->met = 1;
+		ev_break(loop, EVBREAK_ALL);
+	}
+}
+
+static void
+live_deadline_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	(void)w;
+	(void)revents;
+	ev_break(loop, EVBREAK_ALL);
+}
+
+/* Run the loop until cond holds (checked every 20 ms) or secs pass. */
+static int
+live_run(struct live *lv, int (*cond)(struct live *), double secs)
+{
+	lv->until = cond;
+	lv->met = 0;
+	ev_timer_init(&lv->tick, live_tick_cb, 0.02, 0.02);
+	ev_timer_init(&lv->deadline, live_deadline_cb, secs, 0.);
+	lv->tick.data = lv;
+	ev_timer_start(lv->loop, &lv->tick);
+	ev_timer_start(lv->loop, &lv->deadline);
+	ev_run(lv->loop, 0);
+	ev_timer_stop(lv->loop, &lv->tick);
+	ev_timer_stop(lv->loop, &lv->deadline);
+	return lv->met;
+}
+
+static int
+live_never(struct live *lv)
+{
+	(void)lv;
+	return 0;
+}
+
+/* Start countis-sim on a pty with a control socket; 0 when both exist. */
+static int
+live_sim_start(struct live *lv)
+{
+	extern char	**environ;
+	const char	*bd = getenv("BUILDDIR");
+	char		 sim[256];
+	char		*argv[] = { sim, (char *)"--pty", lv->link, (char *)"--units",
+			    (char *)"1,2", (char *)"--seed", (char *)"4",
+			    (char *)"--control", lv->ctl, NULL };
+	posix_spawn_file_actions_t fa;
+	int		 i;
+
+	snprintf(sim, sizeof sim, "%s/countis-sim", bd != NULL ? bd : ".");
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 2, lv->log,
+	    O_WRONLY | O_CREAT | O_APPEND, 0644);
+	if (posix_spawn(&lv->sim, sim, &fa, NULL, argv, environ) != 0)
+		lv->sim = -1;
+	posix_spawn_file_actions_destroy(&fa);
+	for (i = 0; lv->sim > 0 && i < 400; i++) {	/* 20 s */
+		if (access(lv->link, F_OK) == 0 && access(lv->ctl, F_OK) == 0)
+			return 0;
+		usleep(50000);
+	}
+	return -1;
+}
+
+static void
+live_sim_stop(struct live *lv)
+{
+	if (lv->sim <= 0)
+		return;
+	kill(lv->sim, SIGTERM);
+	waitpid(lv->sim, NULL, 0);
+	lv->sim = -1;
+}
+
+/* Send one control line ("2 dead"); 0 when the simulator said ok. */
+static int
+live_ctl(struct live *lv, const char *line)
+{
+	struct sockaddr_un	sa;
+	char			buf[256];
+	ssize_t			n;
+	int			fd, rc = -1;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sun_family = AF_UNIX;
+	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", lv->ctl);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) == -1)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0 &&
+	    write(fd, line, strlen(line)) == (ssize_t)strlen(line) &&
+	    write(fd, "\n", 1) == 1 && (n = read(fd, buf, sizeof buf - 1)) > 0) {
+		buf[n] = '\0';
+		rc = strncmp(buf, "ok", 2) == 0 ? 0 : -1;
+	}
+	close(fd);
+	return rc;
+}
+
+static int
+live_both_ok(struct live *lv)
+{
+	return lv->cycles[0] >= 3 && lv->cycles[1] >= 3 &&
+	    engine_meter(lv->eng, 0)->status == MS_OK &&
+	    engine_meter(lv->eng, 1)->status == MS_OK;
+}
+
+static int
+live_m2_offline(struct live *lv)
+{
+	return engine_meter(lv->eng, 1)->offline;
+}
+
+static int
+live_m2_back(struct live *lv)
+{
+	const struct meter	*m = engine_meter(lv->eng, 1);
+
+	return !m->offline && m->status == MS_OK;
+}
+
+static int
+live_all_offline(struct live *lv)
+{
+	return engine_meter(lv->eng, 0)->offline &&
+	    engine_meter(lv->eng, 1)->offline;
+}
+
+static int
+live_all_back(struct live *lv)
+{
+	return engine_meter(lv->eng, 0)->status == MS_OK &&
+	    !engine_meter(lv->eng, 0)->offline &&
+	    engine_meter(lv->eng, 1)->status == MS_OK &&
+	    !engine_meter(lv->eng, 1)->offline;
+}
+
+static void
+test_engine__offline_backoff_and_back(void)
+{
+	struct live		 lv;
+	struct config		*cfg = calloc(1, sizeof *cfg);
+	struct err		 e;
+	const struct meter	*m1, *m2;
+	uint64_t		 c1, r2, cyc2;
+	static char		 n1[] = "m1", n2[] = "m2", bn[] = "line";
+	int			 i;
+
+	memset(&lv, 0, sizeof lv);
+	snprintf(lv.dir, sizeof lv.dir, "/tmp/test-poll.XXXXXX");
+	if (cfg == NULL || mkdtemp(lv.dir) == NULL)
+		abort();
+	snprintf(lv.link, sizeof lv.link, "%s/line", lv.dir);
+	snprintf(lv.ctl, sizeof lv.ctl, "%s/ctl", lv.dir);
+	snprintf(lv.log, sizeof lv.log, "%s/sim.log", lv.dir);
+	T_EQ_INT(live_sim_start(&lv), 0);
+	config_init(cfg);
+	cfg->buses[0].name = bn;
+	cfg->buses[0].device = lv.link;
+	cfg->buses[0].timeout_ms = 100;
+	cfg->nbuses = 1;
+	for (i = 0; i < 2; i++) {
+		cfg->meters[i].name = cfg->meters[i].label = i ? n2 : n1;
+		cfg->meters[i].bus = 0;
+		cfg->meters[i].address = i + 1;
+		cfg->meters[i].poll_ms = 200;
+	}
+	cfg->nmeters = 2;
+	lv.loop = ev_loop_new(EVFLAG_AUTO);
+	lv.eng = engine_new(lv.loop, cfg, &e);
+	T_OK(lv.eng != NULL);
+	if (lv.sim <= 0 || lv.eng == NULL)
+		goto out;
+	engine_on_cycle(lv.eng, live_cycle_cb, &lv);
+	T_EQ_INT(engine_start(lv.eng, &e), 0);
+	m1 = engine_meter(lv.eng, 0);
+	m2 = engine_meter(lv.eng, 1);
+
+	T_OK(live_run(&lv, live_both_ok, 20));
+	T_OK(m2->ident.done && m2->ident.is_e34);
+	T_EQ_STR(m2->ident.ext_name, "COUNTIS E34");
+	T_OK(m2->ident.serial[0] != '\0');
+	T_EQ_INT(m2->ident.sw_version, 100);
+	T_OK(engine_bus(lv.eng, 0)->connected);
+	T_OK(engine_bus(lv.eng, 0)->round_us > 0);
+	T_OK(engine_bus(lv.eng, 0)->achievable_ms > 0);
+
+	/* meter 2 stops answering: offline after 3 failed cycles */
+	T_EQ_INT(live_ctl(&lv, "2 dead"), 0);
+	cyc2 = m2->cycles;
+	T_OK(live_run(&lv, live_m2_offline, 10));
+	T_EQ_INT(m2->cycles - cyc2 <= 4, 1);
+	T_EQ_INT(m2->consecutive_fail, 3);
+	T_EQ_INT(m2->status, MS_TIMEOUT);
+	/* for 3.5 s: meter 1 keeps its 200 ms refresh; meter 2 gets probes
+	 * at 1 s and 3 s (back-off), not a request per poll */
+	c1 = lv.cycles[0];
+	r2 = m2->stats.requests;
+	live_run(&lv, live_never, 3.5);
+	T_OK(lv.cycles[0] - c1 >= 12);
+	T_OK(m2->stats.requests - r2 >= 1 && m2->stats.requests - r2 <= 3);
+	T_OK(m2->offline);
+	T_EQ_INT(m1->status, MS_OK);
+
+	/* it comes back: picked up within one probe (<= 4 s), identified */
+	T_EQ_INT(live_ctl(&lv, "2 clear"), 0);
+	T_OK(live_run(&lv, live_m2_back, 10));
+	T_OK(m2->ident.done && m2->ident.is_e34);
+	T_EQ_INT(m2->consecutive_fail, 0);
+
+	/* the device vanishes (simulator gone, pty closed, link removed) */
+	live_sim_stop(&lv);
+	T_OK(live_run(&lv, live_all_offline, 10));
+	T_OK(!engine_bus(lv.eng, 0)->connected);
+	T_CONTAINS(engine_bus(lv.eng, 0)->last_error, lv.link);
+	T_OK(m1->status == MS_IO || m1->status == MS_TIMEOUT);
+	/* and comes back at the same path: reopened, no restart needed */
+	T_EQ_INT(live_sim_start(&lv), 0);
+	T_OK(live_run(&lv, live_all_back, 40));
+	T_OK(engine_bus(lv.eng, 0)->connected);
+	T_EQ_STR(engine_bus(lv.eng, 0)->last_error, "");
+out:
+	engine_free(lv.eng);
+	if (lv.loop != NULL)
+		ev_loop_destroy(lv.loop);
+	live_sim_stop(&lv);
+	unlink(lv.log);
+	rmdir(lv.dir);
+	free(cfg);
+}
+
 int
 main(void)
 {
@@ -391,5 +664,6 @@ main(void)
 	T_RUN(test_bus__job_guard);
 	T_RUN(test_engine__writes_refused);
 	T_RUN(test_scan__defaults);
+	T_RUN(test_engine__offline_backoff_and_back);
 	return t_done();
 }
