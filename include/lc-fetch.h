@@ -57,7 +57,7 @@ struct lc_fetch	*lc_fetch_new(struct engine *eng, int meter, int64_t depth_s,
 int		 lc_fetch_start(struct lc_fetch *, struct err *);
 /* Stop after the request in flight; the state becomes LCF_CANCELLED. */
 void		 lc_fetch_cancel(struct lc_fetch *);
-/* Free; safe while a request is in flight (freed when it returns). */
+/* Free; safe while a request is in flight and from inside cb. */
 void		 lc_fetch_free(struct lc_fetch *);
 
 const struct lc_curve		*lc_fetch_curve(const struct lc_fetch *);

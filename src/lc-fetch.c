@@ -29,7 +29,8 @@ struct lc_fetch {
 	struct engine_op	 ops[2];
 	int			 nops;
 	int			 in_flight;	/* a transaction is queued */
-	int			 orphan;	/* freed while in flight */
+	int			 orphan;	/* freed while in flight or in cb */
+	int			 in_cb;		/* the owner's callback runs */
 	int			 cancel;
 	int			 next;		/* 0: reset phase; 1: paging back */
 	int			 need_cmd;	/* send the command before the read */
@@ -120,7 +121,7 @@ lc_fetch_free(struct lc_fetch *f)
 {
 	if (f == NULL)
 		return;
-	if (f->in_flight) {
+	if (f->in_flight || f->in_cb) {
 		f->orphan = 1;		/* lc_fetch_ops_cb frees it */
 		f->cb = NULL;
 		return;
@@ -343,25 +344,52 @@ lc_fetch_step(struct lc_fetch *f)
 	return 1;
 }
 
+/* Tell the owner; returns 1 when the owner freed the fetch meanwhile. */
+static int
+lc_fetch_notify(struct lc_fetch *f)
+{
+	f->prog.elapsed_ms = engine_now_ms() - f->prog.started_ms;
+	if (f->cb != NULL) {
+		f->in_cb = 1;
+		f->cb(f->arg, f);
+		f->in_cb = 0;
+	}
+	if (f->orphan) {
+		lc_fetch_free(f);
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * A transaction came back: take it, tell the owner (who may cancel at once),
+ * then queue the next one or end.
+ */
 static void
 lc_fetch_ops_cb(void *arg, UNUSED struct engine_op *ops, UNUSED int nops)
 {
 	struct lc_fetch	*f = arg;
 	struct err	 e;
+	int		 more;
 
 	f->in_flight = 0;
 	if (f->orphan) {
 		lc_fetch_free(f);
 		return;
 	}
-	if (lc_fetch_step(f)) {
+	more = lc_fetch_step(f);
+	if (more && !f->cancel && lc_fetch_notify(f))
+		return;
+	if (f->in_flight)
+		return;		/* the owner restarted it from its callback */
+	if (more) {
 		if (f->cancel)
 			lc_fetch_end(f, LCF_CANCELLED, "cancelled: %zu records "
 			    "in %d pages", f->curve.n, f->prog.pages);
 		else if (lc_fetch_submit(f, &e) == -1)
 			lc_fetch_end(f, LCF_FAILED, "%s", e.msg);
+		else
+			return;
 	}
-	f->prog.elapsed_ms = engine_now_ms() - f->prog.started_ms;
-	if (f->cb != NULL)
-		f->cb(f->arg, f);
+	lc_fetch_notify(f);
 }
