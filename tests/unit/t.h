@@ -13,9 +13,9 @@
 #include <stdio.h>
 #include <string.h>
 
-static int	t_case_failed;
-static int	t_ncases;
-static int	t_nfailed;
+static int	t_case_failed __attribute__((unused));
+static int	t_ncases __attribute__((unused));
+static int	t_nfailed __attribute__((unused));
 
 #define T_FAIL_(fmt, ...) do {						\
 	printf("# %s:%d: " fmt "\n", __FILE__, __LINE__, __VA_ARGS__);	\
