@@ -91,6 +91,13 @@ void		 engine_set_batch(struct engine *, int cycles, int with_slow);
 int		 engine_batch_done(const struct engine *);
 /* Cycles whose timer fired while the previous job was still queued. */
 uint64_t	 engine_meter_overruns(const struct engine *, int meter);
+/*
+ * Complete cycles of bus `bus` that did not identify (every request
+ * answered): how many, the worker time they took, and their wire-time
+ * bound, all summed since start (bench/ and -v).
+ */
+void		 engine_bus_cycle_time(const struct engine *, int bus,
+		    uint64_t *cycles, uint64_t *run_us, uint64_t *wire_us);
 /* The plan the engine polls with (built once by engine_new). */
 const struct poll_plan *engine_plan(const struct engine *);
 

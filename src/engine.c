@@ -49,6 +49,9 @@ struct ebus {
 	struct bus	 bus;
 	int		 inited;
 	struct bus_view	 view;
+	uint64_t	 plain_cycles;	/* cycles without identification */
+	uint64_t	 plain_run_us;	/* their worker time */
+	uint64_t	 plain_wire_us;	/* their wire-time bound */
 };
 
 struct engine {
@@ -414,6 +417,18 @@ eng_probe_done(struct mstate *ms, struct bus_job *j)
 	ev_timer_start(eng->loop, &ms->probe);
 }
 
+/* 1 when every request of the job ran and was answered. */
+static int
+eng_all_ran(const struct bus_job *j)
+{
+	int	i;
+
+	for (i = 0; i < j->nx; i++)
+		if (!j->x[i].ran || j->x[i].outcome != ST_ANSWER)
+			return 0;
+	return 1;
+}
+
 /* Apply a finished cycle to the model (loop thread). */
 static void
 eng_cycle_done(struct mstate *ms, struct ebus *eb, struct bus_job *j)
@@ -462,6 +477,13 @@ eng_cycle_done(struct mstate *ms, struct ebus *eb, struct bus_job *j)
 	m->cycles++;
 	ms->batch_n++;
 	ms->last_run_us = j->run_us;
+	if (!j->identify && !j->link_failed && eng_all_ran(j)) {
+		eb->plain_cycles++;
+		eb->plain_run_us += j->run_us;
+		for (i = 0; i < j->nx; i++)
+			eb->plain_wire_us += poll_req_wire_us(eb->view.conf,
+			    j->x[i].count);
+	}
 	eng_bus_refresh(eng, eb);
 	if (!eng->batch_cycles && m->consecutive_fail >= ENG_OFFLINE_AFTER)
 		eng_go_offline(ms);
@@ -730,6 +752,17 @@ engine_meter_overruns(const struct engine *eng, int meter)
 	if (meter < 0 || meter >= eng->cfg->nmeters)
 		return 0;
 	return eng->ms[meter].overruns;
+}
+
+void
+engine_bus_cycle_time(const struct engine *eng, int bus, uint64_t *cycles,
+    uint64_t *run_us, uint64_t *wire_us)
+{
+	const struct ebus	*eb = &eng->buses[bus];
+
+	*cycles = eb->plain_cycles;
+	*run_us = eb->plain_run_us;
+	*wire_us = eb->plain_wire_us;
 }
 
 const struct poll_plan *

@@ -61,10 +61,18 @@ static void
 export_report(const struct export *x)
 {
 	const struct bus_view	*bv;
+	uint64_t		 n, run, wire;
 	int			 i;
 
 	for (i = 0; i < engine_nbuses(x->eng); i++) {
 		bv = engine_bus(x->eng, i);
+		engine_bus_cycle_time(x->eng, i, &n, &run, &wire);
+		if (n > 0)
+			fprintf(stderr, "bus %s: %llu complete cycles, mean "
+			    "%llu us, wire bound %llu us\n", bv->conf->name,
+			    (unsigned long long)n,
+			    (unsigned long long)(run / n),
+			    (unsigned long long)(wire / n));
 		fprintf(stderr, "bus %s: %llu requests, %llu answers, %llu "
 		    "timeouts, %llu crc, %llu exceptions, latency p50 %u us "
 		    "p99 %u us, round %u us (wire bound %u us), achievable "
