@@ -9,7 +9,11 @@ for d in "$@"; do
 		x=$(grep -c '^:test-result: XFAIL' "$f"); pass=$((pass + x))
 		s=$(grep -c '^:test-result: SKIP' "$f"); skip=$((skip + s))
 		n=$(grep -Ec '^:test-result: (FAIL|XPASS|ERROR)' "$f"); fail=$((fail + n))
-		if [ "$n" -gt 0 ]; then echo "failed in $f:"; grep -E '^:test-result: (FAIL|XPASS|ERROR)' "$f" | sed 's/^/    /'; fi
+		if [ "$n" -gt 0 ]; then
+			log=${f%.trs}.log
+			echo "failed in ${log#$d/}:"
+			grep -E '^(not ok|Bail out)' "$log" 2>/dev/null | grep -v '# TODO' | sed 's/^/    /'
+		fi
 	done
 done
 if [ "$skip" -gt 0 ]; then
