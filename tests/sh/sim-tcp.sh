@@ -1,8 +1,8 @@
 #!/bin/sh
 # sim-tcp.sh: countis-sim as a Modbus TCP gateway on a real port: two unit
 # ids served to mbpoll and pymodbus, exception 0x0B for a unit id it does not
-# serve, several clients at once, the same register rules as on RTU, and no
-# wire pacing.
+# serve, several clients at once, the same register rules as on RTU, faults
+# set on the control socket, and non-Modbus clients dropped.
 . "$(dirname "$0")/lib.sh"
 MB="$PYTHON $SRCDIR/tests/py/mbclient.py"
 command -v mbpoll >/dev/null || skip_all "mbpoll not installed"
@@ -10,7 +10,7 @@ command -v mbpoll >/dev/null || skip_all "mbpoll not installed"
 cd "$T_TMP" || exit 1
 
 port=$(free_port)
-start_sim sim --tcp "127.0.0.1:$port" --units 3,12 --seed 5
+start_sim sim --tcp "127.0.0.1:$port" --units 3,12 --seed 5 --control ctl
 wait_for 20 grep -q "serving units 3,12 on tcp 127.0.0.1:$port" sim.log ||
     { not_ok "simulator up" "$(cat sim.log)"; done_testing; exit 1; }
 ok "the start line names the port"
@@ -52,11 +52,20 @@ wait "$p1" "$p2" "$p3"
 n=$(cat c1.out c2.out c3.out | grep -c '^ok [0-9]')
 is "$n" 15 "three clients at once: 15 answers"
 
-# No pacing on TCP: a 122-register block comes back fast (a wire at 19200
-# would take 130 ms; this asserts only that TCP is not paced like it).
-ms=$(mb --time 'unit 12' 'read 0xF010 122' | sed -n 's/^ok .* ms=\([0-9]*\)$/\1/p')
-if [ -n "$ms" ] && [ "$ms" -lt 120 ]; then ok "TCP is not paced ($ms ms for 122 registers)"
-else not_ok "TCP is not paced" "ms=$ms"; fi
+# Faults over TCP, set at run time: slow delays the answer (a lower bound),
+# dead sends nothing (no 0x0B: the unit is served).
+"$PYTHON" -c 'import socket,sys
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); f = s.makefile("rw")
+for line in sys.argv[2:]:
+    f.write(line + "\n"); f.flush(); print(f.readline().strip())' ctl \
+    "12 slow=300" "3 dead" >ctl.out 2>&1
+is "$(cat ctl.out)" "ok
+ok" "control socket next to a TCP server"
+r=$(mb --time 'unit 12' 'read 0xC558 2' 'unit 3' 'read 0xC558 2')
+ms=$(printf '%s\n' "$r" | sed -n '1s/^ok .* ms=\([0-9]*\)$/\1/p')
+if [ -n "$ms" ] && [ "$ms" -ge 300 ]; then ok "slow=300 over TCP: answered after $ms ms"
+else not_ok "slow=300 over TCP: answered after >= 300 ms" "$r"; fi
+like "$(printf '%s\n' "$r" | sed -n 2p)" "^timeout" "dead over TCP: no answer at all"
 
 # A client sending garbage is dropped; the server carries on.
 "$PYTHON" -c 'import socket,sys
@@ -65,5 +74,5 @@ s.sendall(b"GET / HTTP/1.0\r\n\r\n")
 s.settimeout(5)
 print("closed" if s.recv(100) == b"" else "answered")' "$port" >junk.out 2>&1
 is "$(cat junk.out)" "closed" "a non-Modbus client is disconnected"
-like "$(mb 'unit 3' 'read 0xC558 2')" "^ok " "and the server still answers"
+like "$(mb 'unit 12' 'read 0xC558 2')" "^ok " "and the server still answers"
 done_testing
