@@ -5,8 +5,8 @@
  * Three styles: braille (U+2800 block, 2 x 4 dots a cell, so two samples a
  * column), eighth blocks (U+2581..U+2588, one sample a column, 8 levels a
  * cell) and plain ASCII ('#', one sample a column) for terminals without
- * UTF-8. Below the plot, one marker row: '!' an incomplete interval, 'x' a
- * gap (missing intervals), '^' the cursor column.
+ * UTF-8. Below the plot, one marker row: 'x' a gap (missing intervals),
+ * else '!' an incomplete interval; '^' the cursor column over both.
  */
 #ifndef CHART_H
 #define CHART_H

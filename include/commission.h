@@ -40,7 +40,7 @@ enum cm_check_id {
 };
 
 struct cm_check {
-	const char	*label;		/* "Voltage on each phase (> 150 V)" */
+	const char	*label;		/* "Voltage on each phase > 150 V" */
 	enum cm_state	 state;
 	char		 detail[128];	/* "L1 231.07 V, L2 230.50 V, L3 ---" */
 };

@@ -109,7 +109,9 @@ int	lc_find(const struct lc_curve *, int64_t t2000);
 /* Bin marks, one byte per bin. */
 #define LC_MARK_DATA		0x01	/* at least one record */
 #define LC_MARK_INCOMPLETE	0x02	/* one of them incomplete */
-#define LC_MARK_GAP		0x04	/* inside the curve's span but no record */
+#define LC_MARK_GAP		0x04	/* no record inside the curve's span, or
+					 * a record with missing intervals
+					 * just before it */
 
 /*
  * Average the records with t0 < t2000 <= t1 into nbins equal bins: val[i]

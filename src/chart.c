@@ -132,7 +132,7 @@ chart_cell(char **p, const double *val, int n, const struct chart_opts *o,
 	chart_put(p, o->style == CHART_ASCII ? CURSOR_ASCII : CURSOR_UTF8);
 }
 
-/* The marker row: cursor over incomplete over gap. */
+/* The marker row: cursor over gap over incomplete. */
 static void
 chart_markers(char *p, const unsigned char *mark, int n,
     const struct chart_opts *o)
@@ -147,10 +147,10 @@ chart_markers(char *p, const unsigned char *mark, int n,
 			m |= mark[k + i];
 		if (col == o->cursor)
 			*p++ = '^';
+		else if (m & CHART_MARK_GAP)	/* missing data matters most */
+			*p++ = 'x';
 		else if (m & CHART_MARK_INCOMPLETE)
 			*p++ = '!';
-		else if (m & CHART_MARK_GAP)
-			*p++ = 'x';
 		else
 			*p++ = ' ';
 	}

@@ -42,10 +42,10 @@ static const struct {
 };
 
 static const char *const cm_check_labels[CM_NCHECKS] = {
-	[CM_CHECK_VOLTAGE] = "Voltage on each phase (> 150 V)",
+	[CM_CHECK_VOLTAGE] = "Voltage on each phase > 150 V",
 	[CM_CHECK_CURRENT] = "Current on each phase",
 	[CM_CHECK_PF] = "Power factor 0.6 < PF < 1",
-	[CM_CHECK_I20] = "At least 20 A per phase (20 % of Imax 100 A)",
+	[CM_CHECK_I20] = "At least 20 A (20 % of Imax)",
 };
 
 const char *

@@ -356,6 +356,9 @@ lc_bin(const struct lc_curve *c, int64_t t0, int64_t t1, int nbins,
 			nin++;
 			if (c->rec[i].flag)
 				mark[b] |= LC_MARK_INCOMPLETE;
+			/* a gap narrower than a bin still shows */
+			if (c->rec[i].gap_before > 0)
+				mark[b] |= LC_MARK_GAP;
 		}
 		if (nin > 0) {
 			val[b] = sum / nin;

@@ -390,15 +390,15 @@ cms_draw_wiring(struct cm_screen *s, WINDOW *win, int y, const struct meter *m)
 
 	commission_evaluate(m, engine_now_ms(), &c);
 	widget_put(win, y++, 1, 0, ui_attr(ui, TH_HEADER), ui->utf8,
-	    "Wiring check (the leaflet's connection test; the meter's own "
-	    "result is on its LCD only)");
+	    "Wiring check: leaflet connection test (the meter's own result "
+	    "is LCD only)");
 	for (k = 0; k < CM_NCHECKS; k++) {
 		el = c.checks[k].state == CM_PASS ? TH_OK :
 		    c.checks[k].state == CM_FAIL ? TH_ERROR : TH_STALE;
 		widget_printf(win, y, 2, 5, ui_attr(ui, el), ui->utf8, "%s",
 		    commission_state_word(c.checks[k].state));
 		widget_printf(win, y++, 8, 0, ui_attr(ui, TH_NORMAL), ui->utf8,
-		    "%-30.30s %s", c.checks[k].label, c.checks[k].detail);
+		    "%-29.29s %s", c.checks[k].label, c.checks[k].detail);
 	}
 	if (!c.known) {
 		widget_put(win, y++, 2, 0, ui_attr(ui, TH_STALE), ui->utf8,
@@ -407,17 +407,18 @@ cms_draw_wiring(struct cm_screen *s, WINDOW *win, int y, const struct meter *m)
 	}
 	for (k = 0; k < c.nfindings && k < 3; k++) {
 		if (c.findings[k].code < 0)
-			snprintf(line, sizeof line, "inferred: phase %d absent: "
-			    "%s", c.findings[k].phase, c.findings[k].remedy);
-		else if (c.findings[k].code == 0)
-			snprintf(line, sizeof line, "inferred: %s%s",
-			    c.findings[k].text, c.preconditions == CM_PASS ? "" :
-			    " (test conditions not all met)");
+			snprintf(line, sizeof line, "inferred: phase %d absent",
+			    c.findings[k].phase);
 		else
-			snprintf(line, sizeof line, "inferred: %s: %s",
-			    c.findings[k].text, c.findings[k].remedy);
+			snprintf(line, sizeof line, "inferred: %s%s",
+			    c.findings[k].text, c.findings[k].code == 0 &&
+			    c.preconditions != CM_PASS ?
+			    " (test conditions not all met)" : "");
 		widget_put(win, y++, 2, 0, ui_attr(ui, c.findings[k].code == 0 ?
 		    TH_OK : TH_ERROR), ui->utf8, line);
+		if (c.findings[k].code != 0)
+			widget_printf(win, y++, 4, 0, ui_attr(ui, TH_WARN),
+			    ui->utf8, "fix: %s", c.findings[k].remedy);
 	}
 	return y;
 }
@@ -437,10 +438,10 @@ cms_draw_comm(struct cm_screen *s, WINDOW *win, int y, const struct meter *m)
 		    "not answering");
 	else
 		widget_printf(win, y++, 1, 0, ui_attr(ui, TH_NORMAL), ui->utf8,
-		    "Comm: %s %d 8%c%d, unit %d, %s (the meter's own settings "
-		    "are not readable)", b->device, b->baud, b->parity,
-		    b->stop_bits, m->conf->address, m->status == MS_OK ?
-		    "answering" : "NOT answering");
+		    "Comm: %d 8%c%d unit %d %s (the meter's own settings are "
+		    "not readable)", b->baud, b->parity, b->stop_bits,
+		    m->conf->address, m->status == MS_OK ? "answers" :
+		    "does NOT answer");
 	if (s->job == CMS_FINDER) {
 		commission_setting_name(&s->plan.s[s->fi], name, sizeof name);
 		widget_fmt_period(total, sizeof total, s->plan.total_ms);
@@ -458,8 +459,8 @@ cms_draw_comm(struct cm_screen *s, WINDOW *win, int y, const struct meter *m)
 		commission_finder_plan(b, b->timeout_ms, 1, &p);
 		widget_fmt_period(total, sizeof total, p.total_ms + p.try_ms[0]);
 		widget_printf(win, y++, 2, 0, ui_attr(ui, TH_UNIT), ui->utf8,
-		    "f finds the settings: %d tries (AUTO envelope 9600..38400 "
-		    "8N2/8E1/8O1, then 8N1 and 4800), at most %s", p.n, total);
+		    "f finds the settings: %d tries, AUTO envelope first, at "
+		    "most %s", p.n, total);
 	}
 	return y;
 }
@@ -492,8 +493,8 @@ cms_draw_scan(struct cm_screen *s, WINDOW *win, int y, int h, int w)
 		    "  a: write them to a new config file" : "");
 	} else {
 		widget_put(win, y++, 1, 0, ui_attr(ui, TH_UNIT), ui->utf8,
-		    "s scans this bus for units 1..247 (identification only, "
-		    "never writes; polls continue meanwhile)");
+		    "s scans this bus for units 1..247 (reads only; polls go on "
+		    "meanwhile)");
 	}
 	for (i = 0, col = 0; i < s->nfound && y < h; i++) {
 		x = 2 + col * (w / 2);

@@ -174,9 +174,8 @@ lc_draw_head(struct lc_screen *s, WINDOW *win, const struct meter *m,
 		return y;
 	lc_fmt_short(c->rec[0].t2000, a, sizeof a);
 	lc_fmt_short(c->rec[c->n - 1].t2000, b, sizeof b);
-	snprintf(line, sizeof line, "period %d min from the time stamps "
-	    "(0xF012 reads %d; unit disputed)  %s .. %s meter time",
-	    c->period_s / 60, c->hdr.period_reg, a, b);
+	snprintf(line, sizeof line, "period %d min (time stamps; 0xF012 = %d) "
+	    " %s .. %s meter time", c->period_s / 60, c->hdr.period_reg, a, b);
 	widget_put(win, y++, 1, 0, ui_attr(ui, TH_UNIT), ui->utf8, line);
 	snprintf(line, sizeof line, "%zu records  gaps %d (%d intervals "
 	    "missing, x)  incomplete %d (!)%s%s", c->n, c->ngaps, c->nmissing,
@@ -188,7 +187,7 @@ lc_draw_head(struct lc_screen *s, WINDOW *win, const struct meter *m,
 }
 
 /*
- * The cursor's interval in words, under the chart: the first record stamped
+ * The cursor's interval in words, under the chart: the newest record stamped
  * in (lo, hi], else the one whose interval covers the column (stamps are
  * interval ends), else why there is none.
  */
@@ -198,13 +197,17 @@ lc_draw_cursor(struct lc_screen *s, WINDOW *win, int y, const struct lc_curve *c
 {
 	struct ui	*ui = s->ui;
 	char		 loc[32], utc[32], w[32], line[200];
-	size_t		 j;
+	int		 j;
 
-	j = (size_t)lc_find(c, lo + 1);
-	if (c->rec[j].t2000 <= lo)
-		j++;
-	if (j >= c->n || (c->rec[j].t2000 > hi &&
-	    c->rec[j].t2000 - c->period_s >= hi)) {
+	j = lc_find(c, hi);
+	if (c->rec[j].t2000 > hi)
+		j--;
+	if (j < 0 || c->rec[j].t2000 <= lo) {
+		j++;		/* the next record: does its interval cover? */
+		if ((size_t)j >= c->n || c->rec[j].t2000 - c->period_s >= hi)
+			j = -1;
+	}
+	if (j < 0) {
 		lc_format_local(hi, loc, sizeof loc);
 		snprintf(line, sizeof line, "cursor %s: %s", loc,
 		    (mark & LC_MARK_GAP) ? "gap, no record stored" : "no data");
@@ -266,12 +269,13 @@ lc_draw_chart(struct lc_screen *s, WINDOW *win, int y, int h, int cols,
 	chart_release(&ch);
 	lc_fmt_short(t0, a, sizeof a);
 	lc_fmt_short(t1, b, sizeof b);
-	widget_put(win, y + o.height + 1, LCS_YLABEL_W, 0, ui_attr(ui,
-	    TH_UNIT), ui->utf8, a);
-	widget_printf(win, y + o.height + 1, LCS_YLABEL_W + o.width / 2 - 6, 0,
-	    ui_attr(ui, TH_UNIT), ui->utf8, "%s", lc_zoom_name(s->zoom));
+	/* right-aligned text pads on its left: draw it first */
 	widget_put_right(win, y + o.height + 1, LCS_YLABEL_W, o.width,
 	    ui_attr(ui, TH_UNIT), ui->utf8, b);
+	widget_put(win, y + o.height + 1, LCS_YLABEL_W, 0, ui_attr(ui,
+	    TH_UNIT), ui->utf8, a);
+	widget_printf(win, y + o.height + 1, LCS_YLABEL_W + o.width / 2 - 3, 0,
+	    ui_attr(ui, TH_UNIT), ui->utf8, "%s", lc_zoom_name(s->zoom));
 	col = o.cursor;
 	lo = t0 + (t1 - t0) * col / o.width;
 	hi = t0 + (t1 - t0) * (col + 1) / o.width;

@@ -339,6 +339,8 @@ test_loadcurve__bin_marks_gaps_and_incomplete(void)
 	T_OK(m[10] & LC_MARK_GAP);
 	T_OK(isnan(v[9]));
 	T_OK(m[11] & LC_MARK_DATA);	/* T0+72*900 */
+	T_OK(m[11] & LC_MARK_GAP);	/* the gap lies just before it */
+	T_OK(!(m[12] & LC_MARK_GAP));
 	T_OK(m[39] & LC_MARK_INCOMPLETE);	/* T0+100*900, the running one */
 	T_OK(m[40] == 0);		/* after the curve: nothing */
 	/* 2 bins over the last 2 periods: averages */
@@ -351,6 +353,9 @@ test_loadcurve__bin_marks_gaps_and_incomplete(void)
 	T_EQ_INT(nd, 3);
 	T_OK(v[0] == v[2]);
 	T_OK(!(m[1] & LC_MARK_GAP));
+	/* one bin over the whole curve still shows its gap */
+	nd = lc_bin(&c, T0, T0 + 200 * 900, 1, v, m);
+	T_OK(m[0] & LC_MARK_GAP);
 	T_EQ_INT(lc_bin(&c, T0, T0, 3, v, m), 0);
 	lc_curve_release(&c);
 }
