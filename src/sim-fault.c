@@ -4,7 +4,6 @@
  * each fault are implemented where they happen (see sim-fault.h).
  */
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

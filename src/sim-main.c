@@ -158,13 +158,14 @@ sim_open(struct sim *s, struct err *e)
 int
 main(int argc, char **argv)
 {
-	static struct sim	s;	/* large: units and buffers */
+	struct sim		s;
 	struct err		e = { .msg = "", .code = 0 };
 	sigset_t		mask;
 	int64_t			next_tick;
 	double			now;
 	int			sfd, rc;
 
+	memset(&s, 0, sizeof s);
 	if (sim_opts_parse(argc, argv, &s.opts, &e) == -1) {
 		fprintf(stderr, "countis-sim: %s\n(try countis-sim --help)\n",
 		    e.msg);
