@@ -216,10 +216,14 @@ eng_probe_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct mstate	*ms = container_of(w, struct mstate, probe);
 
-	(void)loop;
 	(void)revents;
-	if (ms->eng->stopping || ms->busy)
+	if (ms->eng->stopping)
 		return;
+	if (ms->busy) {		/* never lose the probe: try again later */
+		ev_timer_set(w, ms->backoff_ms / 1000.0, 0.);
+		ev_timer_start(loop, w);
+		return;
+	}
 	eng_submit_probe(ms);
 }
 
@@ -934,9 +938,9 @@ engine_print_plan(const struct bus_conf *b, FILE *fp)
 	const struct poll_set	*sets[4];
 	static const char	*when[4] = { "every poll",
 				    "at start, then every 60 s",
-				    "after identification",
-				    "identification, at start and after "
-				    "every reconnect" };
+				    "once an E34 is identified",
+				    "at start, after a reconnect or an "
+				    "offline meter's return" };
 	uint32_t		us;
 	int			i;
 

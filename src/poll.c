@@ -160,9 +160,10 @@ poll_plan_init(struct poll_plan *p, struct err *e)
 	    POLL_BRIDGE_MAX, e) == -1 ||
 	    poll_set_build(&p->slow, "slow", slow_ids, NITEMS(slow_ids),
 	    POLL_BRIDGE_MAX, e) == -1 ||
-	    poll_set_build(&p->info, "identification", info_ids,
+	    poll_set_build(&p->info, "identification details", info_ids,
 	    NITEMS(info_ids), POLL_BRIDGE_MAX, e) == -1 ||
-	    poll_set_build(&p->magic, "magic", magic_ids, NITEMS(magic_ids),
+	    poll_set_build(&p->magic, "identification", magic_ids,
+	    NITEMS(magic_ids),
 	    0, e) == -1 ||
 	    poll_set_build(&p->name, "extended name", name_ids,
 	    NITEMS(name_ids), 0, e) == -1)

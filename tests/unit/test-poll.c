@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -398,6 +400,7 @@ struct live {
 	char		 dir[64];
 	char		 link[96], ctl[96], log[96];
 	pid_t		 sim;
+	int		 port;		/* TCP when > 0 */
 	uint64_t	 cycles[2];
 	int		 (*until)(struct live *);
 	ev_timer	 tick, deadline;
@@ -457,18 +460,43 @@ live_never(struct live *lv)
 	return 0;
 }
 
-/* Start countis-sim on a pty with a control socket; 0 when both exist. */
+/* 1 when the simulator's log says it serves. */
+static int
+live_sim_serving(const struct live *lv)
+{
+	char	buf[512];
+	FILE	*fp = fopen(lv->log, "r");
+	int	found = 0;
+
+	while (fp != NULL && !found && fgets(buf, sizeof buf, fp) != NULL)
+		found = strstr(buf, "serving") != NULL;
+	if (fp != NULL)
+		fclose(fp);
+	return found;
+}
+
+/*
+ * Start countis-sim with a control socket, on the pty lv->link, or on TCP
+ * port lv->port when set; 0 when it serves.
+ */
 static int
 live_sim_start(struct live *lv)
 {
 	extern char	**environ;
 	const char	*bd = getenv("BUILDDIR");
-	char		 sim[256];
+	char		 sim[256], where[64];
 	char		*argv[] = { sim, (char *)"--pty", lv->link, (char *)"--units",
 			    (char *)"1,2", (char *)"--seed", (char *)"4",
 			    (char *)"--control", lv->ctl, NULL };
 	posix_spawn_file_actions_t fa;
 	int		 i;
+
+	if (lv->port > 0) {
+		snprintf(where, sizeof where, "127.0.0.1:%d", lv->port);
+		argv[1] = (char *)"--tcp";
+		argv[2] = where;
+	}
+	unlink(lv->log);
 
 	snprintf(sim, sizeof sim, "%s/countis-sim", bd != NULL ? bd : ".");
 	posix_spawn_file_actions_init(&fa);
@@ -478,7 +506,8 @@ live_sim_start(struct live *lv)
 		lv->sim = -1;
 	posix_spawn_file_actions_destroy(&fa);
 	for (i = 0; lv->sim > 0 && i < 400; i++) {	/* 20 s */
-		if (access(lv->link, F_OK) == 0 && access(lv->ctl, F_OK) == 0)
+		if (access(lv->ctl, F_OK) == 0 && (lv->port > 0 ?
+		    live_sim_serving(lv) : access(lv->link, F_OK) == 0))
 			return 0;
 		usleep(50000);
 	}
@@ -557,28 +586,25 @@ live_all_back(struct live *lv)
 	    !engine_meter(lv->eng, 1)->offline;
 }
 
-static void
-test_engine__offline_backoff_and_back(void)
+/* A config of two meters (units 1, 2, poll_ms 200) on lv's simulator. */
+static struct config *
+live_config(struct live *lv)
 {
-	struct live		 lv;
-	struct config		*cfg = calloc(1, sizeof *cfg);
-	struct err		 e;
-	const struct meter	*m1, *m2;
-	uint64_t		 c1, r2, cyc2;
-	static char		 n1[] = "m1", n2[] = "m2", bn[] = "line";
-	int			 i;
+	static char	 n1[] = "m1", n2[] = "m2", bn[] = "line";
+	static char	 lhost[] = "127.0.0.1";
+	struct config	*cfg = calloc(1, sizeof *cfg);
+	int		 i;
 
-	memset(&lv, 0, sizeof lv);
-	snprintf(lv.dir, sizeof lv.dir, "/tmp/test-poll.XXXXXX");
-	if (cfg == NULL || mkdtemp(lv.dir) == NULL)
+	if (cfg == NULL)
 		abort();
-	snprintf(lv.link, sizeof lv.link, "%s/line", lv.dir);
-	snprintf(lv.ctl, sizeof lv.ctl, "%s/ctl", lv.dir);
-	snprintf(lv.log, sizeof lv.log, "%s/sim.log", lv.dir);
-	T_EQ_INT(live_sim_start(&lv), 0);
 	config_init(cfg);
 	cfg->buses[0].name = bn;
-	cfg->buses[0].device = lv.link;
+	if (lv->port > 0) {
+		cfg->buses[0].type = BUS_TCP;
+		cfg->buses[0].host = lhost;
+		cfg->buses[0].port = lv->port;
+	} else
+		cfg->buses[0].device = lv->link;
 	cfg->buses[0].timeout_ms = 100;
 	cfg->nbuses = 1;
 	for (i = 0; i < 2; i++) {
@@ -588,13 +614,71 @@ test_engine__offline_backoff_and_back(void)
 		cfg->meters[i].poll_ms = 200;
 	}
 	cfg->nmeters = 2;
-	lv.loop = ev_loop_new(EVFLAG_AUTO);
-	lv.eng = engine_new(lv.loop, cfg, &e);
-	T_OK(lv.eng != NULL);
-	if (lv.sim <= 0 || lv.eng == NULL)
+	return cfg;
+}
+
+/* Set up dirs, simulator, loop and a started engine; 0 when all is up. */
+static int
+live_setup(struct live *lv, int tcp, struct config **cfgp)
+{
+	struct err		e;
+	struct sockaddr_in	sin;
+	socklen_t		sl = sizeof sin;
+	int			fd;
+
+	snprintf(lv->dir, sizeof lv->dir, "/tmp/test-poll.XXXXXX");
+	if (mkdtemp(lv->dir) == NULL)
+		abort();
+	snprintf(lv->link, sizeof lv->link, "%s/line", lv->dir);
+	snprintf(lv->ctl, sizeof lv->ctl, "%s/ctl", lv->dir);
+	snprintf(lv->log, sizeof lv->log, "%s/sim.log", lv->dir);
+	if (tcp) {	/* a port nothing listens on now */
+		memset(&sin, 0, sizeof sin);
+		sin.sin_family = AF_INET;
+		sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		fd = socket(AF_INET, SOCK_STREAM, 0);
+		if (fd == -1 || bind(fd, (struct sockaddr *)&sin, sizeof sin) ||
+		    getsockname(fd, (struct sockaddr *)&sin, &sl))
+			abort();
+		lv->port = ntohs(sin.sin_port);
+		close(fd);
+	}
+	T_EQ_INT(live_sim_start(lv), 0);
+	*cfgp = live_config(lv);
+	lv->loop = ev_loop_new(EVFLAG_AUTO);
+	lv->eng = engine_new(lv->loop, *cfgp, &e);
+	T_OK(lv->eng != NULL);
+	if (lv->sim <= 0 || lv->eng == NULL)
+		return -1;
+	engine_on_cycle(lv->eng, live_cycle_cb, lv);
+	T_EQ_INT(engine_start(lv->eng, &e), 0);
+	return 0;
+}
+
+static void
+live_teardown(struct live *lv, struct config *cfg)
+{
+	engine_free(lv->eng);
+	if (lv->loop != NULL)
+		ev_loop_destroy(lv->loop);
+	live_sim_stop(lv);
+	unlink(lv->log);
+	unlink(lv->ctl);
+	rmdir(lv->dir);
+	free(cfg);
+}
+
+static void
+test_engine__offline_backoff_and_back(void)
+{
+	struct live		 lv;
+	struct config		*cfg = NULL;
+	const struct meter	*m1, *m2;
+	uint64_t		 c1, r2, cyc2;
+
+	memset(&lv, 0, sizeof lv);
+	if (live_setup(&lv, 0, &cfg) == -1)
 		goto out;
-	engine_on_cycle(lv.eng, live_cycle_cb, &lv);
-	T_EQ_INT(engine_start(lv.eng, &e), 0);
 	m1 = engine_meter(lv.eng, 0);
 	m2 = engine_meter(lv.eng, 1);
 
@@ -642,13 +726,40 @@ test_engine__offline_backoff_and_back(void)
 	T_OK(engine_bus(lv.eng, 0)->connected);
 	T_EQ_STR(engine_bus(lv.eng, 0)->last_error, "");
 out:
-	engine_free(lv.eng);
-	if (lv.loop != NULL)
-		ev_loop_destroy(lv.loop);
+	live_teardown(&lv, cfg);
+}
+
+/* A TCP gateway goes away and comes back: reconnect, identify again. */
+static void
+test_engine__tcp_reconnect(void)
+{
+	struct live		 lv;
+	struct config		*cfg = NULL;
+	const struct meter	*m1;
+	uint64_t		 req;
+
+	memset(&lv, 0, sizeof lv);
+	if (live_setup(&lv, 1, &cfg) == -1)
+		goto out;
+	m1 = engine_meter(lv.eng, 0);
+	T_OK(live_run(&lv, live_both_ok, 20));
+	T_OK(engine_bus(lv.eng, 0)->connected);
 	live_sim_stop(&lv);
-	unlink(lv.log);
-	rmdir(lv.dir);
-	free(cfg);
+	T_OK(live_run(&lv, live_all_offline, 10));
+	T_OK(!engine_bus(lv.eng, 0)->connected);
+	T_CONTAINS(engine_bus(lv.eng, 0)->last_error, "127.0.0.1");
+	T_OK(m1->status == MS_IO || m1->status == MS_TIMEOUT);
+	/* while the gateway is away, the back-off keeps attempts rare */
+	req = m1->stats.requests + engine_meter(lv.eng, 1)->stats.requests;
+	live_run(&lv, live_never, 2.5);
+	T_OK(m1->stats.requests + engine_meter(lv.eng, 1)->stats.requests -
+	    req <= 4);
+	T_EQ_INT(live_sim_start(&lv), 0);
+	T_OK(live_run(&lv, live_all_back, 40));
+	T_OK(engine_bus(lv.eng, 0)->connected);
+	T_OK(m1->ident.done && m1->ident.is_e34);
+out:
+	live_teardown(&lv, cfg);
 }
 
 int
@@ -665,5 +776,6 @@ main(void)
 	T_RUN(test_engine__writes_refused);
 	T_RUN(test_scan__defaults);
 	T_RUN(test_engine__offline_backoff_and_back);
+	T_RUN(test_engine__tcp_reconnect);
 	return t_done();
 }
