@@ -118,7 +118,8 @@ enum ui_val {
 	UV_NONE,	/* never read: "---" */
 	UV_NA,		/* the meter said "not available" (sentinel): "n/a" */
 	UV_FRESH,	/* read within the stale limit */
-	UV_STALE	/* older: show dimmed, with its age */
+	UV_STALE	/* older, or the meter's last cycle failed: show
+			 * dimmed, with its age */
 };
 /*
  * Text of register id of meter m into buf, with the row's decimals

@@ -57,6 +57,8 @@ bus_close(void *arg)
 static const char *
 bus_hint(const struct link_stats *st, const struct meter *m)
 {
+	if (st->exceptions[2] > 0)
+		return "exception 02: wrong register map or wrong device";
 	if (m != NULL && m->status == MS_NOT_E34)
 		return "identification says another device: not an E34 at "
 		    "this address";
@@ -66,8 +68,6 @@ bus_hint(const struct link_stats *st, const struct meter *m)
 	if (st->crc_errors > 0)
 		return "CRC errors: check the line termination (120 ohm at "
 		    "both ends) and noise";
-	if (st->exceptions[2] > 0)
-		return "exception 02: wrong register map or wrong device";
 	if (st->io_errors > 0 && st->answers == 0)
 		return "I/O errors: device unplugged or gateway unreachable";
 	if (st->requests > 20 && st->timeouts * 10 > st->requests)

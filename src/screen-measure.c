@@ -379,11 +379,9 @@ measure_draw_row(struct ui *ui, WINDOW *win, int y, const struct mcols *c,
 		break;
 	case MR_NOTE:
 		d = regmap_get(r->id);
-		widget_printf(win, y, c->name, c->wname, ui_attr(ui,
-		    TH_INFERRED), ui->utf8, "?%s", r->label != NULL ?
-		    r->label : d->name);
-		widget_put(win, y, c->value, 0, ui_attr(ui, TH_STALE),
-		    ui->utf8, "not readable over Modbus (no register)");
+		widget_printf(win, y, c->name, 0, ui_attr(ui, TH_INFERRED),
+		    ui->utf8, "?%s: not readable over Modbus (no register)",
+		    r->label != NULL ? r->label : d->name);
 		break;
 	}
 }

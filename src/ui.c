@@ -222,7 +222,9 @@ ui_reg_text(const struct ui *ui, const struct meter *m, enum reg_id id,
 		r = reg_format(def, &s->v, buf, len, '.');
 	if (r < 0)
 		snprintf(buf, len, "?");
-	return age > ui_stale_ms(ui, m) ? UV_STALE : UV_FRESH;
+	/* Old, or the meter's last cycle failed: not a live value. */
+	return age > ui_stale_ms(ui, m) || m->status != MS_OK ? UV_STALE :
+	    UV_FRESH;
 }
 
 enum theme_elem

@@ -7,7 +7,8 @@
 #                            seed, same values, readable without touching the
 #                            console's half-duplex line
 #   scr_config FILE METERS   METERS: "name:addr:label" words, one bus "line"
-#   scr_start W H LOCALE ARGS...   the console in a pane; after it ends the
+#   scr_start W H LOCALE ARGS...   the console in a pane (environment
+#                            words in $SCR_ENV); after it ends the
 #                            pane prints EXIT=<status>, saves stty -a, and
 #                            runs a shell
 #   scr_has REGEX            the pane shows REGEX (grep -E); scr_body_has
@@ -77,9 +78,15 @@ scr_start() {
 	rm -f "$T_TMP/stty.out"
 	_args=""
 	for _a in "$@"; do _args="$_args '$_a'"; done
-	scr_tmux -f /dev/null new-session -d -x "$_w" -y "$_h" \
-	    "ulimit -c 0; env LC_ALL=$_loc LANG= NO_COLOR= '$TUI' $_args; \
+	: >"$T_TMP/tmux.conf"
+	SCR_CMD="ulimit -c 0; env LC_ALL=$_loc LANG= NO_COLOR= ${SCR_ENV:-} '$TUI' $_args; \
 	    echo EXIT=\$?; stty -a >'$T_TMP/stty.out'; exec env PS1='$ ' sh"
+	# retried: tmux cannot daemonise while something else on the
+	# machine has replaced /dev/null
+	wait_for 20 scr_new "$_w" "$_h"
+}
+scr_new() {
+	scr_tmux -f "$T_TMP/tmux.conf" new-session -d -x "$1" -y "$2" "$SCR_CMD"
 }
 
 scr_cap() { scr_tmux capture-pane -p; }

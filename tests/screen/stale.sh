@@ -1,0 +1,47 @@
+#!/bin/sh
+# tests/screen/stale.sh: a meter made dead at run time through the simulator's
+# control socket shows timeout on Fleet within two poll periods; its last
+# values stay on screen (never 0), dimmed, and the LCD says how old they
+# are; cleared, it comes back to ok. Issue 4.
+. "$(dirname "$0")/../sh/lib.sh"
+. "$(dirname "$0")/lib-screen.sh"
+
+SCR_POLL_MS=1000
+scr_sim --units 1-2 || { not_ok "simulator up"; done_testing; exit 1; }
+scr_config "$T_TMP/s.ini" "a:1:Steady one" "b:2:Fading two"
+scr_start 100 30 C.UTF-8 -c "$T_TMP/s.ini"
+scr_body_wait 20 'Fading two +line/2 +ok +[0-9]+\.[0-9]{2}' ||
+    not_ok "console up" "$(scr_cap)"
+kwh=$(scr_row 'Fading two' | awk '{ for (i = 1; i <= NF; i++) if ($i == "ok") { print $(i + 1); exit } }')
+ms() { echo $(( $(date +%s%N) / 1000000 )); }
+t0=$(ms)
+is "$(scr_ctl '2 dead')" ok "control: unit 2 dead"
+if scr_body_wait 10 'Fading two +line/2 +(timeout|offline)'; then
+	dt=$(( $(ms) - t0 ))
+	ok "timeout shown after $dt ms"
+	# two poll periods, plus the bus timeout and the screen refresh ceiling
+	[ "$dt" -le $(( 2 * SCR_POLL_MS + 200 + SCR_REFRESH_MS + 300 )) ] &&
+	    ok "within two poll periods ($dt ms)" ||
+	    not_ok "within two poll periods" "took $dt ms"
+else
+	not_ok "timeout shown" "$(scr_cap)"
+fi
+like "$(scr_row 'Fading two')" "(timeout|offline) +$kwh " "the last Σ kWh stays ($kwh), not 0 nor ---"
+like "$(scr_row 'Steady one')" 'ok' "the other meter stays ok"
+# dimmed: the stale value is drawn with SGR 2 (dim)
+row=$(scr_tmux capture-pane -p -e | grep 'Fading two' | head -1)
+if printf '%s' "$row" | grep -q "$(printf '\033')\[[0-9;]*2[;m][^$(printf '\033')]*$kwh"; then
+	ok "the old value is dimmed"
+else
+	not_ok "the old value is dimmed" "$(printf '%s' "$row" | od -c | head -20)"
+fi
+scr_keys Down Enter
+if scr_wait 10 '\(old: read [0-9]+s ago\)'; then ok "LCD: the value says how old it is"
+else not_ok "LCD: the value says how old it is" "$(scr_cap)"; fi
+scr_keys 1
+is "$(scr_ctl '2 clear')" ok "control: unit 2 cleared"
+if scr_body_wait 30 'Fading two +line/2 +ok'; then ok "back to ok once it answers"
+else not_ok "back to ok once it answers" "$(scr_cap)"; fi
+scr_keys q
+scr_wait 10 'EXIT=0' && ok "q" || not_ok "q" "$(scr_cap)"
+done_testing
