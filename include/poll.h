@@ -91,6 +91,8 @@ void		 engine_set_batch(struct engine *, int cycles, int with_slow);
 int		 engine_batch_done(const struct engine *);
 /* Cycles whose timer fired while the previous job was still queued. */
 uint64_t	 engine_meter_overruns(const struct engine *, int meter);
+/* 1 when bus `bus` was opened (connected) at least once since start. */
+int		 engine_bus_ever_open(const struct engine *, int bus);
 /*
  * Complete cycles of bus `bus` that did not identify (every request
  * answered): how many, the worker time they took, and their wire-time

@@ -565,8 +565,10 @@ eng_job_done(void *arg, struct bus_job *j)
 	case JOB_PROBE:
 		ms->busy = 0;
 		eng_count(&eng->meters[j->meter], eb, j, &(uint32_t){ 0 });
-		if (!eng->stopping)
+		if (!eng->stopping) {
+			eng_bus_refresh(eng, eb);
 			eng_probe_done(ms, j);
+		}
 		break;
 	case JOB_WRITE:
 	case JOB_OPS:
@@ -756,6 +758,18 @@ engine_meter_overruns(const struct engine *eng, int meter)
 	if (meter < 0 || meter >= eng->cfg->nmeters)
 		return 0;
 	return eng->ms[meter].overruns;
+}
+
+int
+engine_bus_ever_open(const struct engine *eng, int bus)
+{
+	int		connected;
+	unsigned	gen;
+
+	if (bus < 0 || bus >= eng->cfg->nbuses)
+		return 0;
+	bus_conn_state(&eng->buses[bus].bus, &connected, NULL, 0, &gen);
+	return gen > 0;
 }
 
 void

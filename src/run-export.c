@@ -4,8 +4,9 @@
  * Polls every configured meter N times through the engine in batch mode (no
  * back-off: a dead meter's cycle records one timeout each time, so the run
  * ends in bounded time), writes one CSV row per meter per cycle, and exits
- * 0, or 69 when some meter never gave a good cycle (66: PATH cannot be
- * created; 74: writing failed). The rows and their format are export-csv.c's.
+ * 0, or 69 when some meter never gave a good cycle; 66 when PATH cannot be
+ * created or a serial device could never be opened (its rows say io); 74
+ * when writing failed. The rows and their format are export-csv.c's.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -88,25 +89,40 @@ export_report(const struct export *x)
 	}
 }
 
-/* Which meters never gave a good cycle; 1 when some did not. */
+/*
+ * Which meters never gave a good cycle: EXIT_OK when all did, EXIT_NOINPUT
+ * when a serial device could never be opened, else EXIT_UNAVAILABLE.
+ */
 static int
 export_silent(const struct export *x)
 {
 	const struct meter	*m;
+	const struct bus_view	*bv;
 	char			 st[32];
-	int			 i, silent = 0;
+	int			 i, rc = EXIT_OK;
 
+	for (i = 0; i < engine_nbuses(x->eng); i++) {
+		bv = engine_bus(x->eng, i);
+		if (bv->nmeters > 0 && !engine_bus_ever_open(x->eng, i)) {
+			fprintf(stderr, "countis-tui: bus %s: %s\n",
+			    bv->conf->name, bv->last_error[0] ?
+			    bv->last_error : "never opened");
+			if (bv->conf->type == BUS_RTU)
+				rc = EXIT_NOINPUT;
+		}
+	}
 	for (i = 0; i < engine_nmeters(x->eng); i++) {
 		m = engine_meter(x->eng, i);
 		if (m->ok_cycles > 0)
 			continue;
-		silent = 1;
+		if (rc == EXIT_OK)
+			rc = EXIT_UNAVAILABLE;
 		fprintf(stderr, "countis-tui: meter %s (bus %s, address %d) "
 		    "never answered as an E34: %s\n", m->conf->name,
 		    x->cfg->buses[m->conf->bus].name, m->conf->address,
 		    meter_status_word(m, st, sizeof st));
 	}
-	return silent;
+	return rc;
 }
 
 static int
@@ -172,8 +188,8 @@ run_export_csv(const struct opts *o, const struct config *cfg)
 	} else {
 		if (o->verbose && x.eng != NULL)
 			export_report(&x);
-		if (x.eng != NULL && export_silent(&x))
-			rc = EXIT_UNAVAILABLE;
+		if (x.eng != NULL)
+			rc = export_silent(&x);
 	}
 	engine_free(x.eng);
 	if (x.loop != NULL)

@@ -6,7 +6,7 @@
 # the total; a dead, an exception, a CRC-corrupting and a foreign unit give
 # their status words and no values; the excel-eu dialect; the file appears
 # only at the end; exit 69 with a dead meter, 0 without, 66 when the file
-# cannot be created; and the engine never reads an undefined register nor
+# or the serial device cannot be opened; and the engine never reads an undefined register nor
 # writes.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/engine-lib.sh"
@@ -129,6 +129,13 @@ is "$(wc -l <"$T_TMP/slow/out.csv" | tr -d ' ')" 19 "whole file: header + 3 cycl
 "$TUI" -c "$T_TMP/good.ini" --export-csv "$T_TMP/no/such/dir/x.csv" 2>"$T_TMP/nodir.err"
 is "$?" 66 "exit 66 when the file cannot be created"
 like "$(cat "$T_TMP/nodir.err")" "$T_TMP/no/such/dir/x.csv: No such file" "the message names the path and why"
+
+# a serial device that cannot be opened: rows say io, exit 66 names it
+{ ini_bus gone rtu "$T_TMP/no-such-tty"; ini_meter lost gone 1; } >"$T_TMP/gone.ini"
+"$TUI" -c "$T_TMP/gone.ini" --export-csv "$T_TMP/gone.csv" --cycles 2 2>"$T_TMP/gone.err"
+is "$?" 66 "exit 66 when the bus device cannot be opened"
+like "$(cat "$T_TMP/gone.err")" "bus gone: open $T_TMP/no-such-tty: No such file" "the message names the device"
+is "$(cut -d, -f5 "$T_TMP/gone.csv" | tail -n +2 | tr '\n' ' ')" "io io " "its rows say io"
 
 "$TUI" -c "$T_TMP/good.ini" --export-csv - >"$T_TMP/stdout.csv" 2>/dev/null
 is "$(head -1 "$T_TMP/stdout.csv")" "$CSV_HEADER" "--export-csv - writes to stdout"
