@@ -66,7 +66,8 @@ struct cm_screen {
 	int			 restoring;	/* last finder step */
 	int			 found_at;	/* plan index that answered, -1 */
 	int			 cancel;
-	char			 finder_msg[400];
+	char			 finder_msg[400];	/* what answered */
+	char			 finder_fix[300];	/* what was wrong */
 
 	int			 done, total;
 	int64_t			 eta_ms;
@@ -208,16 +209,19 @@ cms_finder_end(struct cm_screen *s)
 		commission_setting_diff(b, &s->plan.s[s->found_at], diff,
 		    sizeof diff);
 		snprintf(s->finder_msg, sizeof s->finder_msg, "unit %d answers "
-		    "at %s: %s (%s%s; stop bits cannot be told apart from "
-		    "here)", s->ui->cfg->meters[s->meter].address, name, diff,
-		    took, s->plan.s[s->found_at].in_auto ? ", AUTO envelope" :
-		    ", MANU only");
-	} else
+		    "at %s (%s, %s)", s->ui->cfg->meters[s->meter].address,
+		    name, s->plan.s[s->found_at].in_auto ? "AUTO envelope" :
+		    "MANU only", took);
+		snprintf(s->finder_fix, sizeof s->finder_fix, "wrong: %s (stop "
+		    "bits cannot be told apart from here)", diff);
+	} else {
 		snprintf(s->finder_msg, sizeof s->finder_msg, "%s: unit %d "
-		    "answered at none of the %d settings (%s): check the "
-		    "address, wiring (A/B), termination and power",
+		    "answered at none of %d settings (%s)",
 		    s->cancel ? "cancelled" : "not found",
 		    s->ui->cfg->meters[s->meter].address, s->plan.n, took);
+		snprintf(s->finder_fix, sizeof s->finder_fix, "check the "
+		    "address, the A/B wiring, termination and power");
+	}
 	s->job = CMS_IDLE;
 	ui_message(s->ui, "finder: %s", s->finder_msg);
 }
@@ -300,19 +304,23 @@ static void
 cms_bus_scan(struct cm_screen *s, const struct meter *m)
 {
 	const struct bus_conf	*b = &s->ui->cfg->buses[m->conf->bus];
+	const struct cm_setting	*st;
 
 	if (s->job != CMS_IDLE) {
 		ui_message(s->ui, "busy: c cancels the %s", s->job == CMS_FINDER ?
 		    "finder" : "scan");
 		return;
 	}
+	/* at the settings the finder found on this bus, if it did */
+	st = s->found_at >= 0 && s->bus == m->conf->bus ?
+	    &s->plan.s[s->found_at] : NULL;
 	s->job = CMS_SCAN;
 	s->meter = m->index;
 	s->bus = m->conf->bus;
 	s->nfound = 0;
 	s->cfg_path[0] = '\0';
 	s->started_ms = engine_now_ms();
-	if (cms_scan_start(s, b, NULL, 1, 247, 0) == -1)
+	if (cms_scan_start(s, b, st, 1, 247, 0) == -1)
 		s->job = CMS_IDLE;
 }
 
@@ -358,14 +366,17 @@ cms_report(struct cm_screen *s, const struct meter *m)
 {
 	struct report_in	in;
 	struct err		e = { "", 0 };
-	char			csv[4200];
+	char			csv[4200], finder[720];
 
 	memset(&in, 0, sizeof in);
 	in.m = m;
 	in.bus = &s->ui->cfg->buses[m->conf->bus];
 	in.bv = ui_meter_bus(s->ui, m);
-	in.finder = s->finder_msg[0] != '\0' && s->meter == m->index ?
-	    s->finder_msg : NULL;
+	if (s->finder_msg[0] != '\0' && s->meter == m->index) {
+		snprintf(finder, sizeof finder, "%s; %s", s->finder_msg,
+		    s->finder_fix);
+		in.finder = finder;
+	}
 	in.now_ms = engine_now_ms();
 	in.wall_ms = engine_wall_ms();
 	if (report_write(&in, s->ui->cfg->export_dir, s->report_md,
@@ -452,10 +463,12 @@ cms_draw_comm(struct cm_screen *s, WINDOW *win, int y, const struct meter *m)
 		    s->restoring ? "restoring" : "trying", s->restoring ?
 		    "the configured setting" : name, s->fi + 1, s->plan.n, eta,
 		    total);
-	} else if (s->finder_msg[0] != '\0' && s->meter == m->index)
+	} else if (s->finder_msg[0] != '\0' && s->meter == m->index) {
 		widget_printf(win, y++, 2, 0, ui_attr(ui, s->found_at >= 0 ?
 		    TH_OK : TH_WARN), ui->utf8, "finder: %s", s->finder_msg);
-	else if (b->type == BUS_RTU) {
+		widget_printf(win, y++, 4, 0, ui_attr(ui, TH_WARN), ui->utf8,
+		    "%s", s->finder_fix);
+	} else if (b->type == BUS_RTU) {
 		commission_finder_plan(b, b->timeout_ms, 1, &p);
 		widget_fmt_period(total, sizeof total, p.total_ms + p.try_ms[0]);
 		widget_printf(win, y++, 2, 0, ui_attr(ui, TH_UNIT), ui->utf8,
