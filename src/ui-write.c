@@ -138,6 +138,7 @@ static enum screen_key
 ui_write_begin(struct ui_write *w, int ch)
 {
 	const struct meter	*m = ui_meter(w->ui);
+	const char		*base;
 	char			 name[160];
 
 	if (m == NULL) {
@@ -146,8 +147,11 @@ ui_write_begin(struct ui_write *w, int ch)
 	}
 	ui_write_name(w->ui, m->index, name, sizeof name);
 	if (!w->ui->cfg->writes) {
-		ui_message(w->ui, "writes are off (writes = off in [console] "
-		    "of %s): nothing was sent to %s", w->ui->cfg->path, name);
+		base = strrchr(w->ui->cfg->path, '/');
+		snprintf(w->result, sizeof w->result, "writes are off (%s, "
+		    "[console] writes): nothing was sent to %.100s",
+		    base != NULL ? base + 1 : w->ui->cfg->path, name);
+		ui_message(w->ui, "%s", w->result);
 		return SCREEN_HANDLED;
 	}
 	w->meter = m->index;
