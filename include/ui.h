@@ -81,8 +81,9 @@ struct ui {
 
 /*
  * Lifecycle (run-console.c drives it). ui_new checks the locale, loads the
- * theme (an error names file:line, e->code 78) and opens the log; curses is
- * not touched. ui_start takes the terminal (needs the engine); ui_stop gives
+ * theme (an error names file:line, e->code 78), checks that stdin and
+ * stdout are a terminal (e->code 64) and opens the log; curses is not
+ * touched. ui_start takes the terminal (needs the engine); ui_stop gives
  * it back (idempotent); ui_free releases the rest.
  */
 struct ui	*ui_new(struct ev_loop *, const struct opts *,

@@ -7,11 +7,13 @@
  * Drawing code asks theme_attr() and never names a colour.
  */
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <ini.h>
 
@@ -337,11 +339,33 @@ theme_load(struct theme *t, const char *path, struct err *e)
 	return 0;
 }
 
+/* The theme names found in dir, sorted, comma separated, into buf. */
+static void
+theme_list(const char *dir, char *buf, size_t len)
+{
+	struct dirent	**ents = NULL;
+	size_t		  off = 0, n;
+	int		  i, count;
+
+	buf[0] = '\0';
+	if ((count = scandir(dir, &ents, NULL, alphasort)) < 0)
+		return;
+	for (i = 0; i < count; i++) {
+		n = strlen(ents[i]->d_name);
+		if (n > 6 && strcmp(ents[i]->d_name + n - 6, ".theme") == 0 &&
+		    off < len)
+			off += (size_t)snprintf(buf + off, len - off, "%s%.*s",
+			    off ? ", " : "", (int)(n - 6), ents[i]->d_name);
+		free(ents[i]);
+	}
+	free(ents);
+}
+
 int
 theme_load_named(struct theme *t, const char *dir, const char *name,
     struct err *e)
 {
-	char	path[512];
+	char	path[512], list[256];
 	size_t	i;
 
 	if (name == NULL || *name == '\0')
@@ -359,6 +383,11 @@ theme_load_named(struct theme *t, const char *dir, const char *name,
 	    sizeof path)
 		return err_setc(e, EXIT_CONFIG, "theme '%s': path too long",
 		    name);
+	if (access(path, F_OK) == -1 && errno == ENOENT) {
+		theme_list(dir, list, sizeof list);
+		return err_setc(e, EXIT_CONFIG, "theme '%s': no %s (themes in "
+		    "%s: %s)", name, path, dir, list[0] ? list : "none");
+	}
 	return theme_load(t, path, e);
 }
 

@@ -707,6 +707,11 @@ ui_new(struct ev_loop *loop, const struct opts *o, const struct config *cfg,
 	    cfg->theme != NULL ? cfg->theme : "default";
 	if (theme_load_named(&ui->theme, paths_themes_dir(), name, e) == -1)
 		goto fail;
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		err_setc(e, EXIT_USAGE, "the console needs a terminal on stdin "
+		    "and stdout (for a batch run use --export-csv)");
+		goto fail;
+	}
 	if (o->log_path != NULL) {
 		if ((ui->log = fopen(o->log_path, "a")) == NULL) {
 			err_setc(e, EXIT_NOINPUT, "--log %s: %s", o->log_path,
@@ -761,9 +766,6 @@ ui_start(struct ui *ui, struct engine *eng, struct err *e)
 	int		 i;
 
 	ui->engine = eng;
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
-		return err_setc(e, EXIT_USAGE, "the console needs a terminal "
-		    "on stdin and stdout (for a batch run use --export-csv)");
 	signal(SIGPIPE, SIG_IGN);
 	/* Ours before curses starts, so ncurses installs no SIGWINCH handler. */
 	ui_signals_start(ui);

@@ -16,7 +16,7 @@ check_frame() {	# check_frame TAG W H LOCALE
 	[ "$_cw" -le "$2" ] && ok "$1: no line wider than $2" ||
 	    not_ok "$1: no line wider than $2" "widest: $_cw columns"
 	is "$(printf '%s\n' "$_s" | wc -l | tr -d ' ')" "$3" "$1: $3 lines"
-	like "$(printf '%s\n' "$_s" | tail -1)" 'meters: [0-9]+ ok' "$1: status line at the bottom"
+	like "$(printf '%s\n' "$_s" | tail -1)" 'meters?: [0-9]+ ok' "$1: status line at the bottom"
 	if [ "$4" = C ]; then
 		unlike "$_s" '[^ -~]' "$1: printable ASCII only"
 	fi
