@@ -58,7 +58,8 @@ void		 ui_record_retry(struct ui_record *);
 int		 ui_record_snapshot(struct ui *, int64_t wall_ms, char *path,
 		    size_t len, struct err *);
 
-/* The status-line text: "REC record-....csv 120 rows", "" when idle. */
+/* The status-line text: "REC record-....csv 120 rows"; when idle, why the
+ * last start failed, else "". */
 void		 ui_record_status(const struct ui_record *, char *buf,
 		    size_t len);
 

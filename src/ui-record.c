@@ -24,6 +24,7 @@ struct ui_record {
 	struct csv_writer	*w;		/* NULL while held or idle */
 	char			 path[4096];
 	char			 err[256];	/* why it is held */
+	char			 last[300];	/* why the last start failed */
 	int			 active;
 	int			 held;
 	unsigned long		 rows;		/* rows on disk */
@@ -35,6 +36,15 @@ struct ui_record {
 	ev_prepare		 prep;
 	ev_timer		 timer;
 };
+
+/* The file name of a path, for the status line. */
+static const char *
+ui_record_base(const char *path)
+{
+	const char	*b = strrchr(path, '/');
+
+	return b != NULL ? b + 1 : path;
+}
 
 static void
 ui_record_prepare_cb(UNUSED struct ev_loop *loop, ev_prepare *w,
@@ -99,6 +109,17 @@ ui_record_free(struct ui_record *r)
 	free(r);
 }
 
+/* A start failed: keep the reason with export_dir, short enough to show. */
+static int
+ui_record_failed(struct ui_record *r, struct err *e)
+{
+	const char	*why = strrchr(e->msg, ':');
+
+	snprintf(r->last, sizeof r->last, "not recording: %.160s: %.100s",
+	    r->ui->cfg->export_dir, why != NULL ? why + 2 : e->msg);
+	return err_set(e, "%s", r->last + strlen("not recording: "));
+}
+
 int
 ui_record_start(struct ui_record *r, int64_t wall_ms, struct err *e)
 {
@@ -115,14 +136,15 @@ ui_record_start(struct ui_record *r, int64_t wall_ms, struct err *e)
 	if ((size_t)snprintf(r->path, sizeof r->path, "%s/record-%s.csv",
 	    cfg->export_dir, stamp) >= sizeof r->path)
 		return err_set(e, "cannot record: export_dir too long");
+	r->last[0] = '\0';
 	if ((r->w = csv_open(r->path, CSV_APPEND, cfg->csv_dialect, e)) ==
 	    NULL)
-		return -1;
+		return ui_record_failed(r, e);
 	if (csv_header(r->w, e) == -1) {
 		csv_abort(r->w);
 		r->w = NULL;
 		unlink(r->path);
-		return -1;
+		return ui_record_failed(r, e);
 	}
 	r->active = 1;
 	r->held = 0;
@@ -287,7 +309,7 @@ ui_record_retry(struct ui_record *r)
 	r->held = 0;
 	r->err[0] = '\0';
 	ui_message(r->ui, "recording resumed: %zu held rows written to %s",
-	    done, r->path);
+	    done, ui_record_base(r->path));
 	return;
 fail:
 	snprintf(r->err, sizeof r->err, "%s", strerror(errno));
@@ -320,11 +342,11 @@ ui_record_stop(struct ui_record *r)
 	ev_timer_stop(r->ui->loop, &r->timer);
 	if (r->dropped > 0)
 		ui_message(r->ui, "recording stopped: %lu rows in %s; %lu rows "
-		    "could not be written (%s)", r->rows, r->path, r->dropped,
-		    r->err);
+		    "could not be written (%s)", r->rows,
+		    ui_record_base(r->path), r->dropped, r->err);
 	else
 		ui_message(r->ui, "recording stopped: %lu rows in %s", r->rows,
-		    r->path);
+		    ui_record_base(r->path));
 }
 
 int
@@ -383,10 +405,11 @@ ui_record_status(const struct ui_record *r, char *buf, size_t len)
 	const char	*base;
 
 	buf[0] = '\0';
+	if (r != NULL && !r->active && r->last[0] != '\0')
+		snprintf(buf, len, "%s", r->last);
 	if (r == NULL || !r->active)
 		return;
-	base = strrchr(r->path, '/');
-	base = base != NULL ? base + 1 : r->path;
+	base = ui_record_base(r->path);
 	if (r->held)
 		snprintf(buf, len, "REC HELD %s: %zu rows waiting, %lu written%s",
 		    r->err, r->qn, r->rows, r->dropped ? ", some lost" : "");
@@ -411,14 +434,16 @@ ui_record_key(struct ui_record *r, struct ui *ui, int ch)
 		else if (ui_record_start(r, engine_wall_ms(), &e) == -1)
 			ui_message(ui, "cannot record: %s", e.msg);
 		else
-			ui_message(ui, "recording to %s", r->path);
+			ui_message(ui, "recording to %s in %s", ui_record_base(
+			    r->path), ui->cfg->export_dir);
 		return SCREEN_HANDLED;
 	case UI_RECORD_KEY_SNAPSHOT:
 		if ((n = ui_record_snapshot(ui, engine_wall_ms(), path,
 		    sizeof path, &e)) == -1)
 			ui_message(ui, "snapshot failed: %s", e.msg);
 		else
-			ui_message(ui, "snapshot: %d rows in %s", n, path);
+			ui_message(ui, "snapshot: %d rows in %s", n,
+			    ui_record_base(path));
 		return SCREEN_HANDLED;
 	default:
 		return SCREEN_IGNORED;
