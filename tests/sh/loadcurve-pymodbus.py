@@ -6,6 +6,7 @@
 # records. Addresses come from the TSV, not from the C code under test.
 #
 #   loadcurve-pymodbus.py TSV DEVICE UNIT [BAUD [PARITY [STOP]]]
+#   loadcurve-pymodbus.py TSV tcp:HOST:PORT UNIT
 #
 # Prints the records as countis-tui exports them, oldest first:
 #   time_local,time_utc,power_w,flag
@@ -16,7 +17,7 @@ import datetime
 import sys
 import time
 
-from pymodbus.client import ModbusSerialClient
+from pymodbus.client import ModbusSerialClient, ModbusTcpClient
 
 
 def addr_of(tsv, name):
@@ -34,8 +35,12 @@ def main():
     stop = int(sys.argv[6]) if len(sys.argv) > 6 else 1
     cmd = addr_of(tsv, 'lc_command')
     block = addr_of(tsv, 'lc_record_count')
-    c = ModbusSerialClient(port=dev, baudrate=baud, parity=parity,
-                           stopbits=stop, bytesize=8, timeout=2)
+    if dev.startswith('tcp:'):
+        host, port = dev[4:].rsplit(':', 1)
+        c = ModbusTcpClient(host, port=int(port), timeout=2)
+    else:
+        c = ModbusSerialClient(port=dev, baudrate=baud, parity=parity,
+                               stopbits=stop, bytesize=8, timeout=2)
     if not c.connect():
         raise SystemExit('cannot open ' + dev)
     recs = {}
