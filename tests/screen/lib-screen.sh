@@ -111,6 +111,13 @@ scr_body_wait() { wait_for "$1" scr_body_has "$2"; }
 # scr_row REGEX: the first body line matching REGEX
 scr_row() { scr_body | grep -E -- "$1" | head -1; }
 
+# kwh_of REGEX: the Σ kWh of the Fleet row matching REGEX (its first number
+# with exactly 2 decimals), whatever the state column says
+kwh_of() {
+	scr_row "$1" | awk '{ for (i = 1; i <= NF; i++)
+	    if ($i ~ /^[0-9]+\.[0-9][0-9]$/) { print $i; exit } }'
+}
+
 # within A B TOL: |A - B| <= TOL, decimals compared as integers of 0.01
 within() {
 	awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN {

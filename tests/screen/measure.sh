@@ -70,7 +70,8 @@ scr_wait 20 '^ V1 +[0-9]+\.[0-9]{2} V '
 if scr_wait 20 '^ V1 .*[_.=*#-][_.=*#-][_.=*#-]$'; then ok "80x24 C: an ASCII sparkline"
 else not_ok "80x24 C: an ASCII sparkline" "$(scr_row '^ V1 ')"; fi
 unlike "$(scr_cap)" '[^ -~]' "80x24 C: nothing but printable ASCII"
-is "$(scr_cap | LC_ALL=C.UTF-8 wc -L | tr -d ' ')" 80 "80x24: no line wider than 80"
+w=$(scr_cap | LC_ALL=C.UTF-8 wc -L | tr -d ' ')
+[ "$w" -le 80 ] && ok "80x24: no line wider than 80" || not_ok "80x24: no line wider than 80" "widest $w"
 like "$(scr_cap)" '1-20 of [0-9]+' "80x24: says which rows are shown"
 scr_keys q
 scr_wait 10 'EXIT=0' && ok "q" || not_ok "q" "$(scr_cap)"

@@ -102,7 +102,8 @@ like "$s" 'Pages: \[Sum\] T1' "80x24 C: Σ spelled Sum"
 like "$s" '^ \+-+\+$' "80x24 C: an ASCII frame"
 like "$s" '\| +[0-9]+\.[0-9]{2} kWh +\|' "80x24: plain digits"
 unlike "$s" '[^ -~]' "80x24 C: nothing but printable ASCII"
-is "$(scr_cap | LC_ALL=C.UTF-8 wc -L | tr -d ' ')" 80 "80x24: no line wider than 80"
+w=$(scr_cap | LC_ALL=C.UTF-8 wc -L | tr -d ' ')
+[ "$w" -le 80 ] && ok "80x24: no line wider than 80" || not_ok "80x24: no line wider than 80" "widest $w"
 scr_keys q
 scr_wait 10 'EXIT=0' && ok "q" || not_ok "q" "$(scr_cap)"
 done_testing

@@ -12,7 +12,7 @@ scr_config "$T_TMP/s.ini" "a:1:Steady one" "b:2:Fading two"
 scr_start 100 30 C.UTF-8 -c "$T_TMP/s.ini"
 scr_body_wait 20 'Fading two +line/2 +ok +[0-9]+\.[0-9]{2}' ||
     not_ok "console up" "$(scr_cap)"
-kwh=$(scr_row 'Fading two' | awk '{ for (i = 1; i <= NF; i++) if ($i == "ok") { print $(i + 1); exit } }')
+kwh=$(kwh_of 'Fading two')
 ms() { echo $(( $(date +%s%N) / 1000000 )); }
 t0=$(ms)
 is "$(scr_ctl '2 dead')" ok "control: unit 2 dead"
@@ -26,7 +26,12 @@ if scr_body_wait 10 'Fading two +line/2 +(timeout|offline)'; then
 else
 	not_ok "timeout shown" "$(scr_cap)"
 fi
-like "$(scr_row 'Fading two')" "(timeout|offline) +$kwh " "the last Σ kWh stays ($kwh), not 0 nor ---"
+last=$(kwh_of 'Fading two')
+like "$(scr_row 'Fading two')" "(timeout|offline) +$last " "the last Σ kWh stays on screen ($last)"
+awk -v a="$last" -v b="$kwh" 'BEGIN { exit !(a >= b && a > 0) }' &&
+    ok "it is the last value read ($kwh, then $last), not 0" ||
+    not_ok "the last value read, not 0" "before $kwh, after $last"
+kwh=$last
 like "$(scr_row 'Steady one')" 'ok' "the other meter stays ok"
 # dimmed: the stale value is drawn with SGR 2 (dim)
 row=$(scr_tmux capture-pane -p -e | grep 'Fading two' | head -1)
