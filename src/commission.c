@@ -346,9 +346,8 @@ commission_setting_diff(const struct bus_conf *conf, const struct cm_setting *f,
 	if (cur.baud == f->baud)
 		CM_APPEND(" (baud right)");
 	if (!commission_setting_in_auto(&cur))
-		CM_APPEND("; %d 8%c%d is outside the AUTO envelope: a meter in "
-		    "AUTO mode never answers it", cur.baud, cur.parity,
-		    cur.stop_bits);
+		CM_APPEND("; %d 8%c%d is MANU only: a meter in AUTO never "
+		    "answers it", cur.baud, cur.parity, cur.stop_bits);
 #undef CM_APPEND
 	return (int)n;
 }

@@ -80,6 +80,7 @@ struct cm_screen {
 	int			 nfound;
 
 	int			 confirm_overwrite;
+	int			 cfg_written;	/* meters in cfg_path */
 	char			 cfg_path[4200];
 	char			 report_md[4200];
 };
@@ -212,13 +213,13 @@ cms_finder_end(struct cm_screen *s)
 		    "at %s (%s, %s)", s->ui->cfg->meters[s->meter].address,
 		    name, s->plan.s[s->found_at].in_auto ? "AUTO envelope" :
 		    "MANU only", took);
-		snprintf(s->finder_fix, sizeof s->finder_fix, "wrong: %s (stop "
-		    "bits cannot be told apart from here)", diff);
+		snprintf(s->finder_fix, sizeof s->finder_fix, "wrong: %s",
+		    diff);
 	} else {
 		snprintf(s->finder_msg, sizeof s->finder_msg, "%s: unit %d "
-		    "answered at none of %d settings (%s)",
+		    "answered at none of %d settings tried (%s)",
 		    s->cancel ? "cancelled" : "not found",
-		    s->ui->cfg->meters[s->meter].address, s->plan.n, took);
+		    s->ui->cfg->meters[s->meter].address, s->fi + 1, took);
 		snprintf(s->finder_fix, sizeof s->finder_fix, "check the "
 		    "address, the A/B wiring, termination and power");
 	}
@@ -318,7 +319,7 @@ cms_bus_scan(struct cm_screen *s, const struct meter *m)
 	s->meter = m->index;
 	s->bus = m->conf->bus;
 	s->nfound = 0;
-	s->cfg_path[0] = '\0';
+	s->cfg_written = 0;
 	s->started_ms = engine_now_ms();
 	if (cms_scan_start(s, b, st, 1, 247, 0) == -1)
 		s->job = CMS_IDLE;
@@ -348,17 +349,20 @@ cms_write_config(struct cm_screen *s, int overwrite)
 	b.stop_bits = s->sp.stop_bits;
 	snprintf(s->cfg_path, sizeof s->cfg_path, "%s/countis-tui-found.ini",
 	    s->ui->cfg->export_dir);
+	s->cfg_written = 0;
 	if (config_write_found(s->cfg_path, &b, f, n, 1000, overwrite,
 	    &e) == -1) {
 		if (e.code == CW_EXISTS) {
 			s->confirm_overwrite = 1;
 			ui_message(s->ui, "%s exists: y overwrites it, any "
-			    "other key keeps it", s->cfg_path);
+			    "other key keeps it", strrchr(s->cfg_path, '/') + 1);
 		} else
 			ui_message(s->ui, "%s", e.msg);
 		return;
 	}
-	ui_message(s->ui, "%d meters written to %s", n, s->cfg_path);
+	s->cfg_written = n;
+	ui_message(s->ui, "%d meters written to %s", n,
+	    strrchr(s->cfg_path, '/') + 1);
 }
 
 static void
@@ -509,6 +513,9 @@ cms_draw_scan(struct cm_screen *s, WINDOW *win, int y, int h, int w)
 		    "s scans this bus for units 1..247 (reads only; polls go on "
 		    "meanwhile)");
 	}
+	if (s->cfg_written > 0 && s->job != CMS_SCAN)
+		widget_printf(win, y++, 2, 0, ui_attr(ui, TH_OK), ui->utf8,
+		    "%d meters written to %s", s->cfg_written, s->cfg_path);
 	for (i = 0, col = 0; i < s->nfound && y < h; i++) {
 		x = 2 + col * (w / 2);
 		widget_printf(win, y, x, w / 2 - 2, ui_attr(ui,
@@ -567,7 +574,8 @@ cm_key(void *arg, struct ui *ui, int key)
 		if (key == 'y' || key == 'Y')
 			cms_write_config(s, 1);
 		else
-			ui_message(ui, "%s kept as it was", s->cfg_path);
+			ui_message(ui, "%s kept as it was",
+			    strrchr(s->cfg_path, '/') + 1);
 		return SCREEN_HANDLED;
 	}
 	if (ui_record_key(s->rec, ui, key) == SCREEN_HANDLED)
