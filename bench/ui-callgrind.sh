@@ -1,6 +1,7 @@
 #!/bin/sh
 # bench/ui-callgrind.sh: instructions per redraw of each screen, counted by
-# callgrind inside ui_redraw only (--toggle-collect), with 10 meters polled
+# callgrind inside the ev_prepare callback only (--toggle-collect; it calls
+# the redraw, which the compiler inlines), with 10 meters polled
 # at 1 s; each screen is shown for SECONDS (default 15) at 100x30.
 . "$(dirname "$0")/ui-lib.sh"
 command -v valgrind >/dev/null || { echo "bench: needs valgrind" >&2; exit 1; }
@@ -15,9 +16,9 @@ u_sim "$U_TMP/line" --units 1-10 || { echo "no simulator" >&2; exit 1; }
 for s in 1 2 3 6; do
 	out="$U_TMP/cg.$s"
 	: >"$U_TMP/tui.log"
-	u_console 100 30 "--" 2>/dev/null; tmux -L "$U_SOCK" kill-server 2>/dev/null
-	tmux -L "$U_SOCK" -f "$U_TMP/tmux.conf" new-session -d -x 100 -y 30 \
-	    "env LC_ALL=C.UTF-8 valgrind --tool=callgrind --toggle-collect=ui_redraw \
+	: >"$U_TMP/tmux.conf"
+	u_wait 20 tmux -L "$U_SOCK" -f "$U_TMP/tmux.conf" new-session -d -x 100 -y 30 \
+	    "env LC_ALL=C.UTF-8 valgrind --tool=callgrind --toggle-collect=ui_prepare_cb \
 	    --callgrind-out-file=$out $TUI -c $U_TMP/cg.ini --log $U_TMP/tui.log; sleep 600"
 	u_wait 60 u_has 'm10 +line/10 +ok' || { echo "console not up" >&2; u_cap; exit 1; }
 	tmux -L "$U_SOCK" send-keys "$s"

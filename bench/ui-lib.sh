@@ -49,8 +49,8 @@ u_meter() {
 u_console() {
 	_w=$1 _h=$2; shift 2
 	: >"$U_TMP/tmux.conf"
-	tmux -L "$U_SOCK" -f "$U_TMP/tmux.conf" new-session -d -x "$_w" -y "$_h" \
-	    "env LC_ALL=C.UTF-8 $TUI $*; sleep 600"
+	u_wait 20 tmux -L "$U_SOCK" -f "$U_TMP/tmux.conf" new-session -d -x "$_w" \
+	    -y "$_h" "env LC_ALL=C.UTF-8 $TUI $*; sleep 600"
 }
 u_cap() { tmux -L "$U_SOCK" capture-pane -p; }
 u_has() { u_cap | grep -Eq -- "$1"; }
