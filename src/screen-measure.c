@@ -4,8 +4,9 @@
  * average since start and a sparkline of the recent values. Values are
  * printed exactly from the raw integers (reg_format, fmt_fixed), never
  * through floating point. Rows whose register is inferred are marked '~';
- * facts with no register are listed as not readable. Scrolls when taller
- * than the window.
+ * facts with no register are listed as not readable. Registers the engine
+ * does not poll are hidden until 'a' shows them. Scrolls when taller than
+ * the window.
  *
  * Energies come first from the 10 Wh registers (2 decimals); "/1" marks the
  * 1 kWh copies and "/16b" the 16-bit MWh ones.
@@ -111,6 +112,7 @@ static const struct mrow measure_table[] = {
 };
 
 static const struct screen_help measure_help[] = {
+	{ "a", "show / hide the registers the engine does not poll" },
 	{ "Up Down j k", "scroll a line" },
 	{ "PgUp PgDn", "scroll a page" },
 	{ "Home End", "top / bottom" },
@@ -120,6 +122,10 @@ static const struct screen_help measure_help[] = {
 struct measure {
 	struct mrow	*rows;		/* the table, then what it missed */
 	int		 nrows;
+	int		*vis;		/* rows shown, by index into rows */
+	int		 nvis;
+	int		 hidden;	/* registers the engine does not poll */
+	int		 show_all;	/* 'a': show those too */
 	int		 top;
 	int		 page;
 };
@@ -190,6 +196,11 @@ measure_open(struct ui *ui)
 		    d->id };
 	}
 	s->nrows = n;
+	if ((s->vis = calloc((size_t)n, sizeof *s->vis)) == NULL) {
+		free(s->rows);
+		free(s);
+		return NULL;
+	}
 	return s;
 }
 
@@ -201,6 +212,7 @@ measure_close(void *arg)
 	if (s == NULL)
 		return;
 	free(s->rows);
+	free(s->vis);
 	free(s);
 }
 
@@ -386,6 +398,45 @@ measure_draw_row(struct ui *ui, WINDOW *win, int y, const struct mcols *c,
 	}
 }
 
+/* A register row never read although the meter answers: not polled. */
+static int
+measure_unpolled(const struct meter *m, const struct mrow *r)
+{
+	const struct reg_sample	*a, *b;
+
+	if (r->kind != MR_REG || m->ok_cycles == 0)
+		return 0;
+	a = meter_get(m, r->id);
+	b = meter_get(m, r->alt);
+	return (a == NULL || a->t_ms == 0) && (b == NULL || b->t_ms == 0);
+}
+
+/* The rows to show: all, or without the unpolled registers (and without
+ * a group heading left with nothing under it). */
+static void
+measure_visible(struct measure *s, const struct meter *m)
+{
+	int	i, j, any;
+
+	s->nvis = s->hidden = 0;
+	for (i = 0; i < s->nrows; i++) {
+		if (s->rows[i].kind == MR_GROUP) {
+			for (j = i + 1, any = 0; j < s->nrows &&
+			    s->rows[j].kind != MR_GROUP && !any; j++)
+				any = s->show_all ||
+				    !measure_unpolled(m, &s->rows[j]);
+			if (any)
+				s->vis[s->nvis++] = i;
+			continue;
+		}
+		if (!s->show_all && measure_unpolled(m, &s->rows[i])) {
+			s->hidden++;
+			continue;
+		}
+		s->vis[s->nvis++] = i;
+	}
+}
+
 static void
 measure_draw(void *arg, struct ui *ui, WINDOW *win)
 {
@@ -415,21 +466,28 @@ measure_draw(void *arg, struct ui *ui, WINDOW *win)
 	widget_put_right(win, 1, c.max, c.wnum, ha, ui->utf8, "Max");
 	widget_put_right(win, 1, c.avg, c.wnum, ha, ui->utf8, "Average");
 	widget_put(win, 1, c.spark, c.wspark, ha, ui->utf8, "Trend");
+	measure_visible(s, m);
 	rows = h - 2;
 	s->page = rows > 1 ? rows : 1;
-	if (s->top > s->nrows - rows)
-		s->top = s->nrows - rows;
+	if (s->top > s->nvis - rows)
+		s->top = s->nvis - rows;
 	if (s->top < 0)
 		s->top = 0;
-	for (i = s->top, y = 2; i < s->nrows && y < h; i++, y++)
-		measure_draw_row(ui, win, y, &c, m, &s->rows[i]);
-	if (s->nrows > rows) {
-		snprintf(line, sizeof line, " %d-%d of %d ", s->top + 1,
-		    s->top + rows < s->nrows ? s->top + rows : s->nrows,
-		    s->nrows);
-		widget_put_right(win, 0, getmaxx(win) - 16, 15, ui_attr(ui,
+	for (i = s->top, y = 2; i < s->nvis && y < h; i++, y++)
+		measure_draw_row(ui, win, y, &c, m, &s->rows[s->vis[i]]);
+	line[0] = '\0';
+	if (s->hidden > 0)
+		snprintf(line, sizeof line, "%d unpolled hidden (a)  ",
+		    s->hidden);
+	else if (s->show_all)
+		snprintf(line, sizeof line, "unpolled shown (a)  ");
+	if (s->nvis > rows)
+		snprintf(line + strlen(line), sizeof line - strlen(line),
+		    "%d-%d of %d ", s->top + 1, s->top + rows < s->nvis ?
+		    s->top + rows : s->nvis, s->nvis);
+	if (line[0] != '\0')
+		widget_put_right(win, 0, getmaxx(win) - 41, 40, ui_attr(ui,
 		    TH_UNIT), ui->utf8, line);
-	}
 }
 
 static enum screen_key
@@ -460,15 +518,19 @@ measure_key(void *arg, struct ui *ui, int key)
 		break;
 	case KEY_END:
 	case 'G':
-		s->top = s->nrows;
+		s->top = s->nvis;
+		break;
+	case 'a':
+		s->show_all = !s->show_all;
+		s->top = 0;
 		break;
 	default:
 		return SCREEN_IGNORED;
 	}
 	if (s->top < 0)
 		s->top = 0;
-	if (s->top > s->nrows - 1)
-		s->top = s->nrows - 1;
+	if (s->top > s->nvis - 1)
+		s->top = s->nvis > 0 ? s->nvis - 1 : 0;
 	return SCREEN_HANDLED;	/* draw clamps to the window */
 }
 

@@ -72,7 +72,14 @@ else not_ok "80x24 C: an ASCII sparkline" "$(scr_row '^ V1 ')"; fi
 unlike "$(scr_cap)" '[^ -~]' "80x24 C: nothing but printable ASCII"
 w=$(scr_cap | LC_ALL=C.UTF-8 wc -L | tr -d ' ')
 [ "$w" -le 80 ] && ok "80x24: no line wider than 80" || not_ok "80x24: no line wider than 80" "widest $w"
-like "$(scr_cap)" '1-20 of [0-9]+' "80x24: says which rows are shown"
+like "$(scr_cap)" '[0-9]+ unpolled hidden \(a\)  1-20 of [0-9]+' "80x24: says which rows are shown, and how many are hidden"
+unlike "$(scr_cap)" 'not polled' "unpolled registers hidden by default"
+scr_keys a
+scr_wait 5 'unpolled shown \(a\)' && ok "a shows the unpolled registers" ||
+    not_ok "a shows the unpolled registers" "$(scr_cap)"
+scr_keys End
+scr_wait 5 'not polled' && ok "they say they are not polled" ||
+    not_ok "they say they are not polled" "$(scr_cap)"
 scr_keys q
 scr_wait 10 'EXIT=0' && ok "q" || not_ok "q" "$(scr_cap)"
 done_testing
