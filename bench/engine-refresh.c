@@ -17,7 +17,7 @@
 
 #include "config.h"
 #include "engine.h"
-#include "poll.h"
+#include "pollplan.h"
 
 struct refresh {
 	struct ev_loop	*loop;

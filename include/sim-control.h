@@ -13,7 +13,7 @@
 #ifndef SIM_CONTROL_H
 #define SIM_CONTROL_H
 
-#include <sys/poll.h>	/* not <poll.h>: include/poll.h shadows it */
+#include <poll.h>
 
 #include "err.h"
 

@@ -14,7 +14,7 @@
 #ifndef SIM_RTU_H
 #define SIM_RTU_H
 
-#include <sys/poll.h>	/* not <poll.h>: include/poll.h shadows it */
+#include <poll.h>
 #include <stdint.h>
 
 #include "err.h"

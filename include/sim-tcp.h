@@ -9,7 +9,7 @@
 #ifndef SIM_TCP_H
 #define SIM_TCP_H
 
-#include <sys/poll.h>	/* not <poll.h>: include/poll.h shadows it */
+#include <poll.h>
 #include <stdint.h>
 
 #include "err.h"

@@ -23,7 +23,7 @@
 #include <modbus.h>
 
 #include "bus.h"
-#include "poll.h"
+#include "pollplan.h"
 #include "regmap.h"
 
 #define BUS_REOPEN_MIN_MS	1000

@@ -18,7 +18,7 @@
 
 #include "bus.h"
 #include "engine.h"
-#include "poll.h"
+#include "pollplan.h"
 #include "regdecode.h"
 
 #define ENG_OFFLINE_AFTER	3	/* failed cycles before probing */

@@ -15,7 +15,7 @@
 #include <modbus.h>
 
 #include "bus.h"
-#include "poll.h"
+#include "pollplan.h"
 #include "regmap.h"
 #include "scan.h"
 

@@ -10,7 +10,7 @@
 
 #include <errno.h>
 #include <limits.h>
-#include <sys/poll.h>	/* not <poll.h>: include/poll.h shadows it */
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -28,7 +28,7 @@
 
 #include "bus.h"
 #include "engine.h"
-#include "poll.h"
+#include "pollplan.h"
 #include "scan.h"
 #include "t.h"
 

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "poll.h"
+#include "pollplan.h"
 
 /*
  * Every poll: all the CSV needs and the Measurements screen shows live
@@ -99,7 +99,7 @@ poll_req_cover(struct poll_req *r, struct err *e)
 	return 0;
 }
 
-/* Build one set of requests from a list of ids (see poll.h). */
+/* Build one set of requests from a list of ids (see pollplan.h). */
 int
 poll_set_build(struct poll_set *s, const char *name, const enum reg_id *ids,
     int nids, int bridge, struct err *e)

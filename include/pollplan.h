@@ -10,8 +10,8 @@
  *
  * Tables are static const; a plan is plain data the caller owns.
  */
-#ifndef POLL_H
-#define POLL_H
+#ifndef POLLPLAN_H
+#define POLLPLAN_H
 
 #include <stdint.h>
 #include <stdio.h>
