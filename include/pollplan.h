@@ -1,5 +1,5 @@
 /*
- * poll.h: the poll plan of a COUNTIS E34 and the engine's scheduling knobs.
+ * pollplan.h: the poll plan of a COUNTIS E34 and the engine's scheduling knobs.
  *
  * The plan is built from the register map (regmap_e34_*): the registers a
  * set wants are sorted by address and merged into FC03 requests of at most

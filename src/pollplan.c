@@ -1,5 +1,5 @@
 /*
- * poll.c: the poll plan of a COUNTIS E34, built from the register map.
+ * pollplan.c: the poll plan of a COUNTIS E34, built from the register map.
  *
  * Which registers are read how often is a list of ids per set (below); the
  * requests are derived from the map, so no address appears here. Wire-time
