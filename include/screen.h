@@ -58,5 +58,7 @@ extern const struct screen_ops screen_fleet;
 extern const struct screen_ops screen_meter;
 extern const struct screen_ops screen_measure;
 extern const struct screen_ops screen_bus;
+extern const struct screen_ops screen_loadcurve;	/* issue 5 */
+extern const struct screen_ops screen_commission;	/* issue 5 */
 
 #endif

@@ -31,6 +31,8 @@ static const struct screen_ops *const screens[] = {
 	&screen_fleet,
 	&screen_meter,
 	&screen_measure,
+	&screen_loadcurve,
+	&screen_commission,
 	&screen_bus,
 };
 #define NSCREENS	((int)(sizeof screens / sizeof screens[0]))
@@ -396,12 +398,17 @@ ui_draw_title(struct ui *ui)
 	struct tm		 tm;
 
 	widget_fill(w, 0, 0, ui->cols, a);
-	if (ui->cols >= 100)
+	if (ui->cols >= 130)
 		x += widget_put(w, 0, x, 0, a, ui->utf8, " countis-tui ");
 	for (key = '1'; key <= '9'; key++) {
 		if ((i = ui_screen_by_hotkey(key)) == -1)
 			continue;
-		snprintf(buf, sizeof buf, " %c %s ", key, screens[i]->title);
+		/* Below 120 columns only the current screen says its name. */
+		if (ui->cols >= 120 || i == ui->cur)
+			snprintf(buf, sizeof buf, " %c %s ", key,
+			    screens[i]->title);
+		else
+			snprintf(buf, sizeof buf, " %c ", key);
 		x += widget_put(w, 0, x, 0, ui_attr(ui, i == ui->cur ?
 		    TH_TAB_ACTIVE : TH_TAB), ui->utf8, buf);
 	}

@@ -2,8 +2,9 @@
 # tests/screen/sizes.sh: every screen at 80x24 and 160x50, in the C locale
 # and in C.UTF-8 (issue 4): each shows its own content and the selected
 # meter, fills exactly the terminal (no line wider, no line missing), the C
-# locale gets printable ASCII only, UTF-8 gets its glyphs; Tab cycles the
-# screens in key order and 4 and 5 say they are not in this build.
+# locale gets printable ASCII only, UTF-8 gets its glyphs; keys 4 and 5
+# reach the load curve and commissioning; Tab cycles the screens in key
+# order; F1 shows the keys.
 . "$(dirname "$0")/../sh/lib.sh"
 . "$(dirname "$0")/lib-screen.sh"
 
@@ -52,9 +53,15 @@ for geo in 80x24 160x50; do
 		scr_wait 10 '^Bus line: connected' && ok "$tag bus" || not_ok "$tag bus" "$(scr_cap)"
 		check_frame "$tag bus" "$w" "$h" "$loc"
 		scr_keys 4
-		scr_wait 5 '4: Load curve is not in this build yet' &&
-		    ok "$tag: key 4 says the load curve is not here yet" ||
-		    not_ok "$tag: key 4" "$(scr_cap)"
+		scr_wait 5 '^ .* 4 Load curve ' && ok "$tag: key 4, the load curve" ||
+		    not_ok "$tag: key 4, the load curve" "$(scr_cap)"
+		check_frame "$tag load curve" "$w" "$h" "$loc"
+		scr_keys 5
+		scr_wait 5 '^ .* 5 Commissioning ' && ok "$tag: key 5, commissioning" ||
+		    not_ok "$tag: key 5, commissioning" "$(scr_cap)"
+		check_frame "$tag commissioning" "$w" "$h" "$loc"
+		scr_keys 6
+		scr_wait 5 '^Bus line: connected' || not_ok "$tag: back to 6" "$(scr_cap)"
 		scr_keys Tab
 		scr_wait 5 'Bus/addr' && ok "$tag: Tab from Bus wraps to Fleet" ||
 		    not_ok "$tag: Tab from Bus wraps to Fleet" "$(scr_cap)"
