@@ -64,6 +64,7 @@ struct ui {
 	int64_t			 last_draw_ms;
 	int64_t			 key_us;	/* when the pending key came */
 	int			 key_code;
+	int			 empty_reads;	/* readable, nothing read */
 	uint64_t		 redraws;
 	int			 rows, cols;
 	SCREEN			*term;		/* from newterm */

@@ -609,9 +609,15 @@ ui_input_cb(struct ev_loop *loop, ev_io *w, int revents)
 		ui_key(ui, ch);
 		n++;
 	}
-	/* Readable but nothing to read: the terminal is gone (EOF). */
-	if (n == 0 && ioctl(STDIN_FILENO, FIONREAD, &avail) == 0 &&
-	    avail == 0) {
+	/*
+	 * Readable again and again with nothing to read: the terminal is
+	 * gone (EOF, hangup). One empty wakeup alone proves nothing.
+	 */
+	if (n > 0 || ioctl(STDIN_FILENO, FIONREAD, &avail) != 0 || avail > 0) {
+		ui->empty_reads = 0;
+		return;
+	}
+	if (++ui->empty_reads >= 3) {
 		ui_log(ui, "stdin: end of input");
 		ui_quit(ui, 128 + SIGHUP);
 	}

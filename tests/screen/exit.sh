@@ -4,6 +4,7 @@
 # signal). After each, in the same tmux pane: the exit status, the
 # alternate screen left, the cursor visible, keypad mode off, the termios
 # back to canonical mode with echo, and a shell that runs what is typed.
+# And when the terminal itself goes away, the console exits.
 . "$(dirname "$0")/../sh/lib.sh"
 . "$(dirname "$0")/lib-screen.sh"
 
@@ -45,4 +46,14 @@ for way in q INT TERM HUP SEGV; do
 	else not_ok "$way: the shell runs what is typed" "$(scr_cap)"; fi
 	like "$(scr_cap)" 'echo us\$\(\(6\*7\)\)able' "$way: typed text is echoed"
 done
+
+# The terminal goes away for good (tmux server killed: the pane's pty is
+# closed and the console gets SIGHUP): it exits, it does not spin.
+scr_start 100 30 C.UTF-8 -c "$T_TMP/exit.ini"
+scr_wait 20 'Exit meter +line/1' || not_ok "hangup: console up" "$(scr_cap)"
+pid=$(scr_pid)
+scr_tmux kill-server
+gone() { ! kill -0 "$pid" 2>/dev/null; }
+if wait_for 10 gone; then ok "terminal closed: the console exits"
+else not_ok "terminal closed: the console exits" "$(ps -o pid,stat,pcpu,cmd -p "$pid")"; kill -9 "$pid"; fi
 done_testing

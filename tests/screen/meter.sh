@@ -6,7 +6,8 @@
 # after a control-socket change; the live T = T1+..+T4 check; inferred
 # Err 0, Err 2 (reversed CT) and Err 9 (V3-N swap); what the bus cannot
 # read said plainly; the CS typed by hand. Big segment digits at 100x30 in
-# UTF-8, plain digits and ASCII at 80x24 in the C locale.
+# UTF-8, plain digits and ASCII at 80x24 in the C locale, ASCII with
+# --ascii in UTF-8.
 . "$(dirname "$0")/../sh/lib.sh"
 . "$(dirname "$0")/lib-screen.sh"
 
@@ -104,6 +105,16 @@ like "$s" '\| +[0-9]+\.[0-9]{2} kWh +\|' "80x24: plain digits"
 unlike "$s" '[^ -~]' "80x24 C: nothing but printable ASCII"
 w=$(scr_cap | LC_ALL=C.UTF-8 wc -L | tr -d ' ')
 [ "$w" -le 80 ] && ok "80x24: no line wider than 80" || not_ok "80x24: no line wider than 80" "widest $w"
+scr_keys q
+scr_wait 10 'EXIT=0' && ok "q" || not_ok "q" "$(scr_cap)"
+
+# --ascii in a UTF-8 locale: ASCII all the same.
+scr_start 100 30 C.UTF-8 -c "$T_TMP/m.ini" --ascii
+scr_body_wait 20 'Meter one +line/1 +ok'
+like "$(scr_cap)" 'Sum kWh' "--ascii: Fleet says Sum, not the sigma"
+scr_keys 2
+scr_wait 20 'Checks ok: T1\+T2\+T3\+T4 = Sum' || not_ok "--ascii: meter" "$(scr_cap)"
+unlike "$(scr_cap)" '[^ -~]' "--ascii in C.UTF-8: nothing but printable ASCII"
 scr_keys q
 scr_wait 10 'EXIT=0' && ok "q" || not_ok "q" "$(scr_cap)"
 done_testing
