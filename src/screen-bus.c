@@ -63,8 +63,8 @@ bus_hint(const struct link_stats *st, const struct meter *m)
 		return "identification says another device: not an E34 at "
 		    "this address";
 	if (st->requests >= 3 && st->answers == 0 && st->timeouts > 0)
-		return "no answer at all: check the address, speed, parity "
-		    "and the wiring (A/B swapped?)";
+		return "no answer at all: check address, speed, parity, "
+		    "wiring (A/B swapped?)";
 	if (st->crc_errors > 0)
 		return "CRC errors: check the line termination (120 ohm at "
 		    "both ends) and noise";

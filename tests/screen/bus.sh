@@ -35,7 +35,7 @@ like "$s" 'Silent two +2 (timeout|offline) +[0-9]+ +0 +[1-9][0-9]* ' "a dead met
 like "$s" 'Noisy three +3 (CRC|offline) +[0-9]+ +[0-9]+ +[0-9]+ +[1-9][0-9]* ' "a corrupting line: CRC errors counted"
 like "$s" 'Wrong four +4 (exception 2|foreign) +[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+ +[1-9][0-9]* ' \
     "exception 2 counted against the meter (identification refused: foreign)"
-like "$s" 'no answer at all: check the address, speed, parity' "hint for silence"
+like "$s" 'no answer at all: check address, speed, parity, wiring' "hint for silence"
 like "$s" 'CRC errors: check the line termination' "hint for CRC errors"
 like "$s" 'exception 02: wrong register map or wrong device' "hint for exception 02"
 like "$s" 'not an E34 at this address' "hint for a foreign device"
