@@ -9,9 +9,13 @@
 . "$(dirname "$0")/ui-lib.sh"
 N=${N:-200}
 
-u_sim "$U_TMP/dead" --units 1-10 --fault 1:dead --fault 2:dead --fault 3:dead \
-    --fault 4:dead --fault 5:dead --fault 6:dead --fault 7:dead --fault 8:dead \
-    --fault 9:dead --fault 10:dead || { echo "no simulator" >&2; exit 1; }
+# FAULT=dead (default): silent meters, which the engine sets offline and
+# probes with back-off; FAULT=slow=1000: every answer comes after the
+# timeout, so the line stays busy with timeouts.
+FAULT=${FAULT:-dead}
+faults=""
+for a in 1 2 3 4 5 6 7 8 9 10; do faults="$faults --fault $a:$FAULT"; done
+u_sim "$U_TMP/dead" --units 1-10 $faults || { echo "no simulator" >&2; exit 1; }
 u_sim "$U_TMP/live" --units 1-2 || { echo "no simulator" >&2; exit 1; }
 {
 	printf '[console]\nrefresh_ms = 1000\n\n'
@@ -43,7 +47,7 @@ done
 sed -n 's/.* drawn latency_us \([0-9]*\)$/\1/p' "$U_TMP/tui.log" >"$U_TMP/inside"
 timeouts=$(tmux -L "$U_SOCK" send-keys 6 && u_wait 5 u_has 'Buses' &&
     u_cap | sed -n 's/.*timeouts \([0-9]*\) .*/\1/p' | head -1)
-echo "ui-latency: $N screen changes, bus 'dead' all timeouts ($timeouts so far)"
+echo "ui-latency: $N screen changes, bus 'dead' ($FAULT) all timeouts ($timeouts so far)"
 printf 'inside  (key read -> doupdate done): n=%s p50 %s us  p99 %s us  max %s us\n' \
     "$(wc -l <"$U_TMP/inside" | tr -d ' ')" "$(u_pct "$U_TMP/inside" 50)" \
     "$(u_pct "$U_TMP/inside" 99)" "$(u_pct "$U_TMP/inside" 100)"
