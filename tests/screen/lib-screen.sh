@@ -34,6 +34,8 @@ scr_cleanup() {
 	t_cleanup
 }
 trap scr_cleanup EXIT
+# killed (make interrupted, a closed pipe): clean up all the same
+trap 'scr_cleanup; trap - EXIT; exit 1' INT TERM HUP PIPE
 
 scr_sim() {
 	start_sim sim --pty "$SCR_LINK" --control "$SCR_CTL" --seed "$SCR_SEED" "$@"
