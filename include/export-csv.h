@@ -13,7 +13,9 @@
  *  - CSV_APPEND: rows go straight to PATH (created if need be, header only
  *    when it is empty), each row written and synced to disk before
  *    csv_row returns, so no row already written is lost (long recordings).
- * PATH "-" writes to stdout (flushed after each row).
+ * PATH "-" writes to stdout (flushed after each row). A PATH that exists and
+ * is not a regular file (/dev/null, a FIFO, a terminal) is written directly,
+ * as CSV_APPEND, since a rename would replace the device node.
  *
  * Errors name the path and the reason (strerror); after one, the writer
  * keeps what was written and refuses further rows.

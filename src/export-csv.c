@@ -279,6 +279,18 @@ csv_open(const char *path, enum csv_mode mode, enum csv_dialect d,
 		w->fp = stdout;
 		return w;
 	}
+	/*
+	 * A device or a FIFO (/dev/null, /dev/stdout, a pipe) cannot be
+	 * replaced by a rename: write to it directly.
+	 */
+	if (mode == CSV_ATOMIC && stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		if (S_ISDIR(sb.st_mode)) {
+			err_setc(e, EXIT_NOINPUT, "%s: %s", path,
+			    strerror(EISDIR));
+			goto fail;
+		}
+		mode = w->mode = CSV_APPEND;
+	}
 	if (mode == CSV_ATOMIC) {
 		if (csv_open_atomic(w, e) == 0)
 			return w;
@@ -291,6 +303,7 @@ csv_open(const char *path, enum csv_mode mode, enum csv_dialect d,
 		}
 		err_setc(e, EXIT_NOINPUT, "%s: %s", path, strerror(errno));
 	}
+fail:
 	free(w->tmp);
 	free(w->path);
 	free(w);

@@ -140,5 +140,18 @@ is "$(cut -d, -f5 "$T_TMP/gone.csv" | tail -n +2 | tr '\n' ' ')" "io io " "its r
 "$TUI" -c "$T_TMP/good.ini" --export-csv - >"$T_TMP/stdout.csv" 2>/dev/null
 is "$(head -1 "$T_TMP/stdout.csv")" "$CSV_HEADER" "--export-csv - writes to stdout"
 
+# a FIFO (like /dev/null, not a regular file) is written directly, never
+# replaced by a rename
+mkfifo "$T_TMP/fifo"
+cat "$T_TMP/fifo" >"$T_TMP/fifo.out" &
+cat_pid=$!
+t_track $cat_pid
+"$TUI" -c "$T_TMP/good.ini" --export-csv "$T_TMP/fifo" 2>"$T_TMP/fifo.err"
+# cat ends when the writer closes; if the FIFO was replaced it never does
+wait_for 10 sh -c "! kill -0 $cat_pid" || kill $cat_pid 2>/dev/null
+if [ -p "$T_TMP/fifo" ]; then ok "the FIFO is still a FIFO"; else not_ok "the FIFO is still a FIFO" "$(ls -l "$T_TMP")"; fi
+is "$(head -1 "$T_TMP/fifo.out")" "$CSV_HEADER" "the CSV went through the FIFO"
+is "$(ls -A "$T_TMP" | grep -c '^\.fifo\.')" 0 "no temporary file beside the FIFO"
+
 sim_log_clean "$T_TMP/sim.log"
 done_testing
