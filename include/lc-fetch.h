@@ -6,7 +6,9 @@
  * REG_LC_COMMAND (FC16) and read REG_LC_RECORD_COUNT x 122; then
  * LC_CMD_NEXT and read again, until a block holds fewer than 29 records,
  * the curve reaches depth_s back from its newest record, max_pages were
- * read, or the operator cancels. A lost answer is retried (3 tries a page);
+ * read, or the operator cancels. A lost answer is retried, up to 8 tries a
+ * page, waiting 50 ms, 100 ms, ... (at most 2 s) between them (a loaded
+ * line fails in bursts);
  * when a NEXT command's fate is unknown the block is read again and
  * compared with the previous one, so no block is skipped or taken twice.
  *
@@ -46,13 +48,17 @@ struct lc_fetch_progress {
 struct lc_fetch;
 typedef void	lc_fetch_cb(void *arg, const struct lc_fetch *);
 
+struct ev_loop;
+
 /*
- * A fetch for meter index `meter` of eng, going back depth_s seconds (0: to
+ * A fetch for meter index `meter` of eng (loop: the engine's, for the
+ * waits between retries), going back depth_s seconds (0: to
  * the oldest block) and at most max_pages blocks (0: 1000). Returns NULL
  * only without memory.
  */
-struct lc_fetch	*lc_fetch_new(struct engine *eng, int meter, int64_t depth_s,
-		    int max_pages, lc_fetch_cb *cb, void *arg);
+struct lc_fetch	*lc_fetch_new(struct engine *eng, struct ev_loop *loop,
+		    int meter, int64_t depth_s, int max_pages, lc_fetch_cb *cb,
+		    void *arg);
 /* Start (or restart, clearing the curve). Returns 0 or -1 (e set). */
 int		 lc_fetch_start(struct lc_fetch *, struct err *);
 /* Stop after the request in flight; the state becomes LCF_CANCELLED. */

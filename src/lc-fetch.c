@@ -9,15 +9,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <ev.h>
+
 #include "lc-fetch.h"
 #include "regmap.h"
 #include "stats.h"
 
-#define LCF_TRIES	3	/* requests per page before giving up */
+#define LCF_TRIES	8	/* requests per page before giving up */
+#define LCF_BACKOFF_S	0.05	/* first wait before a retry; doubles */
+#define LCF_BACKOFF_MAX	2.0
 #define LCF_PAGES_CAP	1000	/* 29 000 records: 300 days at 900 s */
 
 struct lc_fetch {
 	struct engine		*eng;
+	struct ev_loop		*loop;
+	ev_timer		 backoff;	/* wait before a retry */
 	int			 meter;
 	int64_t			 depth_s;
 	int			 max_pages;
@@ -36,19 +42,24 @@ struct lc_fetch {
 	int			 need_cmd;	/* send the command before the read */
 	int			 uncertain;	/* a NEXT whose fate is unknown */
 	int			 tries;		/* failed requests of this page */
+	int			 waited;	/* the backoff wait is over */
 	int64_t			 prev_oldest;	/* oldest stamp of the last page */
 	uint64_t		 bus_us;
 };
 
+static void	lc_fetch_backoff_cb(struct ev_loop *, ev_timer *, int);
+
 struct lc_fetch *
-lc_fetch_new(struct engine *eng, int meter, int64_t depth_s, int max_pages,
-    lc_fetch_cb *cb, void *arg)
+lc_fetch_new(struct engine *eng, struct ev_loop *loop, int meter,
+    int64_t depth_s, int max_pages, lc_fetch_cb *cb, void *arg)
 {
 	struct lc_fetch	*f;
 
 	if ((f = calloc(1, sizeof *f)) == NULL)
 		return NULL;
 	f->eng = eng;
+	f->loop = loop;
+	ev_timer_init(&f->backoff, lc_fetch_backoff_cb, 0, 0);
 	f->meter = meter;
 	f->depth_s = depth_s > 0 ? depth_s : 0;
 	f->max_pages = max_pages > 0 && max_pages < LCF_PAGES_CAP ? max_pages :
@@ -60,6 +71,8 @@ lc_fetch_new(struct engine *eng, int meter, int64_t depth_s, int max_pages,
 }
 
 static void	lc_fetch_ops_cb(void *, struct engine_op *, int);
+static void	lc_fetch_next(struct lc_fetch *);
+static int	lc_fetch_notify(struct lc_fetch *);
 
 /* Queue the next transaction: [command,] read of the block. */
 static int
@@ -90,7 +103,7 @@ lc_fetch_submit(struct lc_fetch *f, struct err *e)
 int
 lc_fetch_start(struct lc_fetch *f, struct err *e)
 {
-	if (f->in_flight)
+	if (f->in_flight || ev_is_active(&f->backoff))
 		return err_set(e, "load curve: a read is already running");
 	lc_curve_release(&f->curve);
 	memset(&f->prog, 0, sizeof f->prog);
@@ -114,6 +127,10 @@ lc_fetch_cancel(struct lc_fetch *f)
 {
 	if (f->prog.state == LCF_RUNNING)
 		f->cancel = 1;
+	if (ev_is_active(&f->backoff)) {	/* nothing in flight: end now */
+		ev_timer_stop(f->loop, &f->backoff);
+		lc_fetch_next(f);
+	}
 }
 
 void
@@ -126,6 +143,7 @@ lc_fetch_free(struct lc_fetch *f)
 		f->cb = NULL;
 		return;
 	}
+	ev_timer_stop(f->loop, &f->backoff);
 	lc_curve_release(&f->curve);
 	free(f);
 }
@@ -362,6 +380,46 @@ lc_fetch_notify(struct lc_fetch *f)
 }
 
 /*
+ * Queue the next transaction (after a wait when it repeats a failed one),
+ * or end on cancel; tell the owner when the fetch ended.
+ */
+static void
+lc_fetch_next(struct lc_fetch *f)
+{
+	struct err	 e;
+	double		 wait;
+
+	if (f->cancel)
+		lc_fetch_end(f, LCF_CANCELLED, "cancelled: %zu records in %d "
+		    "pages", f->curve.n, f->prog.pages);
+	else if (f->tries > 0 && !ev_is_active(&f->backoff) &&
+	    !f->waited) {
+		/* a loaded line or host fails in bursts: wait, doubling */
+		wait = LCF_BACKOFF_S * (double)(1 << (f->tries - 1));
+		ev_timer_set(&f->backoff, wait > LCF_BACKOFF_MAX ?
+		    LCF_BACKOFF_MAX : wait, 0);
+		ev_timer_start(f->loop, &f->backoff);
+		return;
+	} else if (lc_fetch_submit(f, &e) == -1)
+		lc_fetch_end(f, LCF_FAILED, "%s", e.msg);
+	else {
+		f->waited = 0;
+		return;
+	}
+	lc_fetch_notify(f);
+}
+
+static void
+lc_fetch_backoff_cb(UNUSED struct ev_loop *loop, ev_timer *w,
+    UNUSED int revents)
+{
+	struct lc_fetch	*f = container_of(w, struct lc_fetch, backoff);
+
+	f->waited = 1;
+	lc_fetch_next(f);
+}
+
+/*
  * A transaction came back: take it, tell the owner (who may cancel at once),
  * then queue the next one or end.
  */
@@ -369,7 +427,6 @@ static void
 lc_fetch_ops_cb(void *arg, UNUSED struct engine_op *ops, UNUSED int nops)
 {
 	struct lc_fetch	*f = arg;
-	struct err	 e;
 	int		 more;
 
 	f->in_flight = 0;
@@ -380,16 +437,10 @@ lc_fetch_ops_cb(void *arg, UNUSED struct engine_op *ops, UNUSED int nops)
 	more = lc_fetch_step(f);
 	if (more && !f->cancel && lc_fetch_notify(f))
 		return;
-	if (f->in_flight)
+	if (f->in_flight || ev_is_active(&f->backoff))
 		return;		/* the owner restarted it from its callback */
-	if (more) {
-		if (f->cancel)
-			lc_fetch_end(f, LCF_CANCELLED, "cancelled: %zu records "
-			    "in %d pages", f->curve.n, f->prog.pages);
-		else if (lc_fetch_submit(f, &e) == -1)
-			lc_fetch_end(f, LCF_FAILED, "%s", e.msg);
-		else
-			return;
-	}
-	lc_fetch_notify(f);
+	if (more)
+		lc_fetch_next(f);
+	else
+		lc_fetch_notify(f);
 }

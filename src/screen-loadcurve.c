@@ -324,7 +324,7 @@ lc_load(struct lc_screen *s, const struct meter *m)
 	s->exported[0] = '\0';
 	s->view_end = 0;
 	s->cursor = -1;
-	s->f = lc_fetch_new(s->ui->engine, m->index,
+	s->f = lc_fetch_new(s->ui->engine, s->ui->loop, m->index,
 	    (int64_t)LCS_DEPTH_DAYS * 86400, 0, lcs_fetch_cb, s);
 	if (s->f == NULL || lc_fetch_start(s->f, &e) == -1)
 		ui_message(s->ui, "cannot read the load curve: %s",

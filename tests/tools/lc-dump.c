@@ -115,7 +115,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "lc-dump: %s\n", e.msg);
 		return 1;
 	}
-	d.f = lc_fetch_new(d.eng, d.meter, (int64_t)days * 86400, pages,
+	d.f = lc_fetch_new(d.eng, d.loop, d.meter, (int64_t)days * 86400, pages,
 	    dump_fetch_cb, &d);
 	engine_on_cycle(d.eng, dump_cycle_cb, &d);
 	ev_timer_init(&d.deadline, dump_deadline_cb, 120, 0);
