@@ -92,7 +92,9 @@ bus_link_set_timeout(struct bus_link *l, int timeout_ms)
 
 /*
  * Longest silence inside an answer before it counts as broken: 20
- * characters, at least 10 ms (a USB adapter delivers in bursts). A frame
+ * characters, at least 50 ms. USB-RS485 adapters deliver in bursts (an
+ * FTDI's latency timer is 16 ms by default) and a loaded host adds its own
+ * delay, so a tighter bound turns good answers into CRC errors. A frame
  * whose byte count was corrupted would otherwise wait for libmodbus's
  * default of 500 ms.
  */
@@ -101,7 +103,7 @@ bus_byte_timeout_us(const struct bus_conf *c)
 {
 	long	us = 20 * bus_char_us(c);
 
-	return us < 10000 ? 10000 : (uint32_t)us;
+	return us < 50000 ? 50000 : (uint32_t)us;
 }
 
 /* Open the device or connect; on failure say which and why. */
@@ -177,6 +179,61 @@ bus_classify(int err_no, struct bus_xfer *x)
 	return -1;
 }
 
+/*
+ * An RTU read that does not wake per byte. modbus_read_registers() selects
+ * and reads as each character arrives: on a paced line that is one wake-up
+ * every millisecond or two for the whole answer, which is most of the
+ * engine's CPU. The answer cannot be complete before the request and the
+ * reply have crossed the wire, so send, sleep 90 % of that wire time, then
+ * read what has come (the remaining response timeout still applies). The
+ * frame is checked here as libmodbus would: slave, function, byte count
+ * (the CRC is checked by modbus_receive_confirmation).
+ */
+static int
+bus_rtu_read(struct bus_link *l, int unit, struct bus_xfer *x, int64_t t0)
+{
+	uint8_t		req[6], rsp[MODBUS_RTU_MAX_ADU_LENGTH];
+	int64_t		due_us, left_us;
+	int		n, i;
+
+	req[0] = (uint8_t)unit;
+	req[1] = 0x03;
+	req[2] = (uint8_t)(x->addr >> 8);
+	req[3] = (uint8_t)x->addr;
+	req[4] = (uint8_t)(x->count >> 8);
+	req[5] = (uint8_t)x->count;
+	if (modbus_send_raw_request(l->ctx, req, sizeof req) == -1)
+		return -1;
+	due_us = (int64_t)(8 + 5 + 2 * x->count) * bus_char_us(l->conf);
+	bus_sleep_until(t0 + due_us * 9 / 10);
+	left_us = (int64_t)l->timeout_ms * 1000 - (bus_now_us() - t0);
+	if (left_us < 1000)
+		left_us = 1000;
+	modbus_set_response_timeout(l->ctx, (uint32_t)(left_us / 1000000),
+	    (uint32_t)(left_us % 1000000));
+	n = modbus_receive_confirmation(l->ctx, rsp);
+	modbus_set_response_timeout(l->ctx, (uint32_t)l->timeout_ms / 1000,
+	    (uint32_t)(l->timeout_ms % 1000) * 1000);
+	if (n == -1)
+		return -1;
+	if (n < 5 || rsp[0] != unit) {
+		errno = EMBBADSLAVE;
+		return -1;
+	}
+	if (rsp[1] == (0x80 | 0x03)) {
+		errno = MODBUS_ENOBASE + rsp[2];
+		return -1;
+	}
+	if (rsp[1] != 0x03 || rsp[2] != 2 * x->count ||
+	    n != 3 + 2 * x->count + 2) {
+		errno = EMBBADDATA;
+		return -1;
+	}
+	for (i = 0; i < x->count; i++)
+		x->words[i] = (uint16_t)(rsp[3 + 2 * i] << 8 | rsp[4 + 2 * i]);
+	return x->count;
+}
+
 /* Run one transaction (see bus.h). */
 int
 bus_link_xfer(struct bus_link *l, int unit, struct bus_xfer *x)
@@ -201,7 +258,9 @@ bus_link_xfer(struct bus_link *l, int unit, struct bus_xfer *x)
 	bus_sleep_until(l->line_free_us);
 	modbus_set_slave(l->ctx, unit);
 	t0 = bus_now_us();
-	if (!x->write)
+	if (!x->write && l->conf->type == BUS_RTU)
+		rc = bus_rtu_read(l, unit, x, t0);
+	else if (!x->write)
 		rc = modbus_read_registers(l->ctx, x->addr, x->count, x->words);
 	else if (x->count == 1 && !x->fc16)
 		rc = modbus_write_register(l->ctx, x->addr, x->words[0]);
@@ -228,11 +287,13 @@ bus_link_xfer(struct bus_link *l, int unit, struct bus_xfer *x)
 		return -1;
 	}
 	/*
-	 * A timeout well before the response timeout was the byte timeout:
-	 * an answer started and broke off (e.g. a corrupted byte count).
+	 * A timeout well before, or well after, the response timeout was the
+	 * byte timeout: an answer started and broke off (e.g. a corrupted byte
+	 * count). Silence ends right at the response timeout.
 	 */
 	if (x->outcome == ST_TIMEOUT &&
-	    (int64_t)x->lat_us + 1000 < (int64_t)l->timeout_ms * 1000)
+	    ((int64_t)x->lat_us + 1000 < (int64_t)l->timeout_ms * 1000 ||
+	    (int64_t)x->lat_us > (int64_t)l->timeout_ms * 1000 + 10000))
 		x->outcome = ST_CRC;
 	x->busy_us = x->lat_us + (x->outcome == ST_TIMEOUT ? 0 : l->t35_us);
 	if (x->outcome != ST_ANSWER && x->outcome != ST_EXCEPTION)
