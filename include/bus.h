@@ -61,6 +61,8 @@ struct bus_xfer {
 	int64_t		 done_ms;	/* monotonic ms the answer arrived */
 	int64_t		 done_wall_ms;
 	const void	*tag;		/* the submitter's (e.g. its poll_req) */
+	int		 other_unit;	/* RTU: an answer from this unit came
+					 * instead (late after its timeout) */
 };
 
 void	bus_link_init(struct bus_link *, const struct bus_conf *, int timeout_ms);
@@ -148,6 +150,11 @@ struct bus {
 	unsigned		 conn_gen;	/* bumped at every (re)open */
 	int			 reopen_ms;	/* current back-off */
 	int64_t			 next_open_ms;
+	/* held for another user of the line (commissioning finder, scan) */
+	int			 held;		/* under mu: asked by the loop */
+	int			 released;	/* under mu: worker closed the line */
+	void			(*released_fn)(void *);	/* loop side */
+	void			*released_arg;
 	/* loop side */
 	struct ev_loop		*loop;
 	ev_async		 wake;
@@ -159,6 +166,13 @@ struct bus {
 int	bus_init(struct bus *, struct ev_loop *, const struct bus_conf *,
 	    bus_result_fn *, void *arg, struct err *);
 int	bus_start(struct bus *, struct err *);
+/*
+ * Hold the line (on = 1): after the job in progress the worker closes the
+ * device or connection and runs nothing until released (on = 0), when it
+ * reopens the line with its own settings. fn(arg) runs on the loop thread
+ * once the line is closed. Jobs queued meanwhile wait.
+ */
+void	bus_hold(struct bus *, int on, void (*fn)(void *), void *arg);
 /* Queue a job (ownership moves to the bus until result_fn gets it back). */
 void	bus_submit(struct bus *, struct bus_job *);
 /* Stop the worker after the job in progress; jobs still queued come back

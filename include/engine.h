@@ -88,6 +88,16 @@ int		 engine_submit_ops(struct engine *, int meter,
 		    struct engine_op *ops, int nops, engine_ops_cb *, void *arg,
 		    struct err *);
 
+/*
+ * Lend bus b's line to another user (the commissioning finder or scan opens
+ * the same device): on = 1 stops polling after the request in progress,
+ * closes the line and then calls released(arg) on the loop thread; on = 0
+ * gives it back and polling resumes (meters are identified again).
+ * Returns 0, or -1 when b is out of range.
+ */
+int		 engine_hold_bus(struct engine *, int b, int on,
+		    void (*released)(void *), void *arg);
+
 /* Wire time (us) of one poll round of nmeters E34 at the bus's line speed. */
 uint32_t	 engine_round_wire_us(const struct bus_conf *, int nmeters);
 

@@ -41,6 +41,7 @@ struct scan_summary {
 	int		 gateway;	/* ids a gateway answered for (exc. 10/11) */
 	int		 garbage;	/* ids whose answer was corrupt */
 	int		 late;		/* answers that came after the timeout */
+	int		 reprobed;	/* late units asked again at the end */
 	uint32_t	 slowest_us;	/* slowest answer seen */
 	int		 timeout_ms;	/* per-address timeout used */
 	int64_t		 elapsed_ms;

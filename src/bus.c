@@ -217,6 +217,8 @@ bus_rtu_read(struct bus_link *l, int unit, struct bus_xfer *x, int64_t t0)
 	if (n == -1)
 		return -1;
 	if (n < 5 || rsp[0] != unit) {
+		if (rsp[0] != unit && rsp[0] != 0)
+			x->other_unit = rsp[0];
 		errno = EMBBADSLAVE;
 		return -1;
 	}
@@ -242,6 +244,7 @@ bus_link_xfer(struct bus_link *l, int unit, struct bus_xfer *x)
 	int		rc, saved = 0;
 
 	x->ran = 1;
+	x->other_unit = 0;
 	x->outcome = ST_IO;
 	x->exc_code = 0;
 	x->err_no = 0;
@@ -486,10 +489,29 @@ bus_worker(void *arg)
 
 	pthread_mutex_lock(&b->mu);
 	for (;;) {
-		while (!b->stopping && TAILQ_EMPTY(&b->todo))
+		while (!b->stopping && (b->held || TAILQ_EMPTY(&b->todo))) {
+			if (b->held && !b->released) {
+				/* let the other user have the device */
+				pthread_mutex_unlock(&b->mu);
+				bus_link_close(&b->link);
+				pthread_mutex_lock(&b->mu);
+				b->released = 1;
+				b->connected = 0;
+				bus_strlcpy(b->conn_error, "line held for "
+				    "commissioning", sizeof b->conn_error);
+				pthread_mutex_unlock(&b->mu);
+				ev_async_send(b->loop, &b->wake);
+				pthread_mutex_lock(&b->mu);
+				continue;
+			}
 			pthread_cond_wait(&b->cv, &b->mu);
+		}
 		if (b->stopping)
 			break;
+		if (b->link.ctx == NULL && b->conn_error[0] == '\0') {
+			b->next_open_ms = 0;	/* given back: reopen at once */
+			b->reopen_ms = 0;
+		}
 		j = TAILQ_FIRST(&b->todo);
 		TAILQ_REMOVE(&b->todo, j, entry);
 		b->queued--;
@@ -512,9 +534,21 @@ bus_wake_cb(struct ev_loop *loop, ev_async *w, int revents)
 {
 	struct bus	*b = container_of(w, struct bus, wake);
 	struct bus_job	*j;
+	void		(*fn)(void *);
+	void		*fn_arg;
+	int		 fire;
 
 	(void)loop;
 	(void)revents;
+	pthread_mutex_lock(&b->mu);
+	fire = b->held && b->released && b->released_fn != NULL;
+	fn = b->released_fn;
+	fn_arg = b->released_arg;
+	if (fire)
+		b->released_fn = NULL;
+	pthread_mutex_unlock(&b->mu);
+	if (fire)
+		fn(fn_arg);
 	for (;;) {
 		pthread_mutex_lock(&b->mu);
 		j = TAILQ_FIRST(&b->done);
@@ -605,6 +639,24 @@ bus_release(struct bus *b)
 	bus_link_close(&b->link);
 	pthread_mutex_destroy(&b->mu);
 	pthread_cond_destroy(&b->cv);
+}
+
+/* Hold or release the line (see bus.h). Loop thread. */
+void
+bus_hold(struct bus *b, int on, void (*fn)(void *), void *arg)
+{
+	pthread_mutex_lock(&b->mu);
+	b->held = on;
+	b->released_fn = on ? fn : NULL;
+	b->released_arg = on ? arg : NULL;
+	if (!on) {
+		b->released = 0;
+		b->conn_error[0] = '\0';
+	}
+	pthread_cond_signal(&b->cv);
+	pthread_mutex_unlock(&b->mu);
+	if (on)	/* already closed: say so on the next loop turn */
+		ev_async_send(b->loop, &b->wake);
 }
 
 void

@@ -728,6 +728,17 @@ engine_bus(const struct engine *eng, int i)
 	return &eng->buses[i].view;
 }
 
+int
+engine_hold_bus(struct engine *eng, int b, int on, void (*released)(void *),
+    void *arg)
+{
+	if (eng == NULL || b < 0 || b >= eng->cfg->nbuses ||
+	    !eng->buses[b].inited)
+		return -1;
+	bus_hold(&eng->buses[b].bus, on, released, arg);
+	return 0;
+}
+
 const struct config *
 engine_config(const struct engine *eng)
 {

@@ -45,6 +45,8 @@ struct scan {
 	int			 cancel;	/* under mu */
 	TAILQ_HEAD(, scan_ev)	 evs;		/* under mu */
 	struct scan_summary	 sum;		/* worker only */
+	unsigned char		 late[256];	/* worker: answered too late */
+	unsigned char		 seen[256];	/* worker: reported */
 };
 
 int
@@ -143,6 +145,8 @@ scan_read(struct scan *s, int unit, enum reg_id first, enum reg_id last,
 			break;
 		if (x->err_no == EMBBADSLAVE)
 			s->sum.late++;	/* someone answered after its timeout */
+		if (x->other_unit > 0 && x->other_unit < 256)
+			s->late[x->other_unit] = 1;	/* probe it again */
 	}
 	if ((x->outcome == ST_ANSWER || x->outcome == ST_EXCEPTION) &&
 	    x->lat_us > s->sum.slowest_us)
@@ -219,8 +223,31 @@ scan_one(struct scan *s, int addr)
 		s->sum.found++;
 	else
 		s->sum.foreign++;
+	s->seen[addr] = 1;
 	scan_post(s, &ev);
 	return 0;
+}
+
+/*
+ * Units whose answer came after their timeout (it arrived while the next
+ * address was asked) are asked again at the end with four times the
+ * timeout, so a slow meter or a loaded host does not lose a meter.
+ */
+static int
+scan_late_pass(struct scan *s)
+{
+	int	addr, rc = 0;
+
+	bus_link_set_timeout(&s->link, s->p.timeout_ms * 4);
+	for (addr = s->p.first; addr <= s->p.last && rc == 0; addr++) {
+		if (!s->late[addr] || s->seen[addr] || scan_cancelled(s))
+			continue;
+		s->late[addr] = 0;
+		s->sum.reprobed++;
+		rc = scan_one(s, addr);
+	}
+	bus_link_set_timeout(&s->link, s->p.timeout_ms);
+	return rc;
 }
 
 static void *
@@ -257,6 +284,11 @@ scan_worker(void *arg)
 		el = (bus_now_us() - t0) / 1000;
 		ev.eta_ms = el * (ev.total - ev.done) / ev.done;
 		scan_post(s, &ev);
+	}
+	if (!s->sum.failed && !s->sum.cancelled && scan_late_pass(s) == -1) {
+		s->sum.failed = 1;
+		snprintf(s->sum.error, sizeof s->sum.error, "%.255s",
+		    s->link.last_error);
 	}
 done:
 	bus_link_close(&s->link);

@@ -66,6 +66,10 @@ struct cm_screen {
 	int			 restoring;	/* last finder step */
 	int			 found_at;	/* plan index that answered, -1 */
 	int			 cancel;
+	int			 holding;	/* the engine lent us the bus */
+	int			 line_ready;	/* ... and has closed it */
+	const struct cm_setting	*first_st;	/* the first scan, once ready */
+	int			 first_lo, first_hi, first_tmo;
 	char			 finder_msg[400];	/* what answered */
 	char			 finder_fix[300];	/* what was wrong */
 
@@ -86,6 +90,66 @@ struct cm_screen {
 };
 
 static void	cms_step_cb(struct ev_loop *, ev_timer *, int);
+static int	cms_scan_start(struct cm_screen *, const struct bus_conf *,
+		    const struct cm_setting *, int, int, int);
+
+/*
+ * The finder and the scan open the bus's own device: borrow the line from
+ * the poll engine first (it stops polling and closes it), give it back at
+ * the end. Polling resumes then, and the meters are identified again.
+ */
+static void
+cms_release(struct cm_screen *s)
+{
+	if (!s->holding)
+		return;
+	engine_hold_bus(s->ui->engine, s->bus, 0, NULL, NULL);
+	s->holding = s->line_ready = 0;
+}
+
+/* The engine has closed the line: start the first scan. */
+static void
+cms_held_cb(void *arg)
+{
+	struct cm_screen	*s = arg;
+
+	if (!s->holding || s->line_ready)
+		return;
+	s->line_ready = 1;
+	if (s->job == CMS_IDLE || s->cancel) {
+		s->job = CMS_IDLE;
+		cms_release(s);
+		ui_message(s->ui, "cancelled");
+		return;
+	}
+	if (cms_scan_start(s, &s->ui->cfg->buses[s->bus], s->first_st,
+	    s->first_lo, s->first_hi, s->first_tmo) == -1) {
+		s->job = CMS_IDLE;
+		cms_release(s);
+	}
+	ui_mark_dirty(s->ui);
+}
+
+/* Borrow the bus, then scan [lo, hi] at st; -1 when it cannot start. */
+static int
+cms_borrow_and_scan(struct cm_screen *s, const struct cm_setting *st, int lo,
+    int hi, int timeout_ms)
+{
+	s->first_st = st;
+	s->first_lo = lo;
+	s->first_hi = hi;
+	s->first_tmo = timeout_ms;
+	s->holding = 1;
+	s->line_ready = 0;
+	if (engine_hold_bus(s->ui->engine, s->bus, 1, cms_held_cb, s) == -1) {
+		s->holding = 0;	/* no engine for this bus: the line is free */
+		s->line_ready = 1;
+		return cms_scan_start(s, &s->ui->cfg->buses[s->bus], st, lo,
+		    hi, timeout_ms);
+	}
+	ui_message(s->ui, "waiting for the poll engine to free the line");
+	return 0;
+}
 
 static void *
 cm_open(struct ui *ui)
@@ -112,6 +176,7 @@ cm_close(void *arg)
 	ev_timer_stop(s->ui->loop, &s->step);
 	scan_free(s->scan);
 	scan_free(s->old);
+	cms_release(s);
 	ui_record_free(s->rec);
 	ui_write_release(&s->wr);
 	free(s);
@@ -224,6 +289,7 @@ cms_finder_end(struct cm_screen *s)
 		    "address, the A/B wiring, termination and power");
 	}
 	s->job = CMS_IDLE;
+	cms_release(s);
 	ui_message(s->ui, "finder: %s", s->finder_msg);
 }
 
@@ -240,6 +306,7 @@ cms_step_cb(struct ev_loop *loop, ev_timer *w, UNUSED int revents)
 	s->scan = NULL;
 	if (s->job == CMS_SCAN) {
 		s->job = CMS_IDLE;
+		cms_release(s);
 		s->bus_sum = s->sum;
 		s->bus_scanned = 1;
 		ui_message(s->ui, "scan %s: %d meters, %d other devices",
@@ -296,7 +363,7 @@ cms_finder(struct cm_screen *s, const struct meter *m)
 	widget_fmt_period(total, sizeof total, s->plan.total_ms);
 	snprintf(s->finder_msg, sizeof s->finder_msg, "trying %d settings, at "
 	    "most %s", s->plan.n, total);
-	if (cms_scan_start(s, b, &s->plan.s[0], m->conf->address,
+	if (cms_borrow_and_scan(s, &s->plan.s[0], m->conf->address,
 	    m->conf->address, s->plan.timeout_ms) == -1)
 		s->job = CMS_IDLE;
 }
@@ -304,7 +371,6 @@ cms_finder(struct cm_screen *s, const struct meter *m)
 static void
 cms_bus_scan(struct cm_screen *s, const struct meter *m)
 {
-	const struct bus_conf	*b = &s->ui->cfg->buses[m->conf->bus];
 	const struct cm_setting	*st;
 
 	if (s->job != CMS_IDLE) {
@@ -321,7 +387,8 @@ cms_bus_scan(struct cm_screen *s, const struct meter *m)
 	s->nfound = 0;
 	s->cfg_written = 0;
 	s->started_ms = engine_now_ms();
-	if (cms_scan_start(s, b, st, 1, 247, 0) == -1)
+	s->cancel = 0;
+	if (cms_borrow_and_scan(s, st, 1, 247, 0) == -1)
 		s->job = CMS_IDLE;
 }
 
@@ -595,6 +662,17 @@ cm_key(void *arg, struct ui *ui, int key)
 		s->cancel = 1;
 		if (s->scan != NULL)
 			scan_cancel(s->scan);
+		else if (s->holding && !s->line_ready) {
+			/* never started: end it here */
+			if (s->job == CMS_FINDER) {
+				cms_finder_end(s);
+				return SCREEN_HANDLED;
+			}
+			s->job = CMS_IDLE;
+			cms_release(s);
+			ui_message(ui, "scan cancelled");
+			return SCREEN_HANDLED;
+		}
 		ui_message(ui, "cancelling the %s", s->job == CMS_FINDER ?
 		    "finder" : "scan");
 		return SCREEN_HANDLED;
