@@ -72,6 +72,9 @@ struct ui {
 	char			 msg[200];	/* transient status message */
 	int64_t			 msg_until_ms;
 	int			 exit_code;
+	/* How the engine reads each register (enum ui_poll), from its plan. */
+	unsigned char		 reg_poll[REG__COUNT];
+	int			 slow_every_ms;
 
 	ev_io			 input;
 	ev_signal		 sig_int, sig_term, sig_hup, sig_winch;
@@ -137,6 +140,22 @@ enum ui_val	 ui_reg_text(const struct ui *, const struct meter *,
 enum reg_id	 ui_reg_pick(const struct meter *, enum reg_id a, enum reg_id b);
 /* A value older than this is stale (twice the refresh the bus achieves). */
 int64_t		 ui_stale_ms(const struct ui *, const struct meter *);
+
+/* How often the engine reads a register (its poll plan). */
+enum ui_poll {
+	UP_NONE,	/* never: not in the plan */
+	UP_EVERY,	/* every poll cycle */
+	UP_SLOW,	/* at start, then every slow_every_ms */
+	UP_IDENT	/* once per identification (constants) */
+};
+enum ui_poll	 ui_reg_poll(const struct ui *, enum reg_id);
+/*
+ * The age past which register id of meter m is stale: ui_stale_ms for
+ * what every cycle reads, twice the slow period for the slow set, and
+ * no limit for identification constants (INT64_MAX).
+ */
+int64_t		 ui_reg_stale_ms(const struct ui *, const struct meter *,
+		    enum reg_id);
 /* The bus view of meter m, or NULL. */
 const struct bus_view *ui_meter_bus(const struct ui *, const struct meter *);
 

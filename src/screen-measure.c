@@ -331,9 +331,13 @@ measure_draw_reg(struct ui *ui, WINDOW *win, int y, const struct mcols *c,
 	    uv == UV_FRESH ? TH_VALUE : TH_STALE), ui->utf8, val);
 	widget_put(win, y, c->unit, c->wunit, ui_attr(ui, TH_UNIT), ui->utf8,
 	    r->unit != NULL ? r->unit : d->unit);
-	if (uv == UV_NONE && m->ok_cycles > 0)
+	if (uv == UV_NONE && ui_reg_poll(ui, id) == UP_NONE &&
+	    ui_reg_poll(ui, r->alt) == UP_NONE)
 		widget_put(win, y, c->spark, c->wspark, ui_attr(ui, TH_STALE),
 		    ui->utf8, "not polled");
+	else if (uv == UV_NONE && m->cycles > 0)
+		widget_put(win, y, c->spark, c->wspark, ui_attr(ui, TH_STALE),
+		    ui->utf8, "not read yet");
 	measure_stats(ui, win, y, c, meter_get(m, id), d, r->shift, uv, age);
 }
 
@@ -361,7 +365,7 @@ measure_draw_clock(struct ui *ui, WINDOW *win, int y, const struct mcols *c,
 		if (a > age)
 			age = a;
 	}
-	stale = age > ui_stale_ms(ui, m);
+	stale = age > ui_reg_stale_ms(ui, m, REG_DAY) || m->status != MS_OK;
 	snprintf(buf, sizeof buf, "%s%04lld-%02lld-%02lld %02lld:%02lld:%02lld",
 	    v[2] < 100 ? "~" : "", (long long)(v[2] < 100 ? v[2] + 2000 : v[2]),
 	    (long long)v[1], (long long)v[0], (long long)v[3], (long long)v[4],
@@ -398,23 +402,22 @@ measure_draw_row(struct ui *ui, WINDOW *win, int y, const struct mcols *c,
 	}
 }
 
-/* A register row never read although the meter answers: not polled. */
+/* A register row the engine's plan never reads: not polled. */
 static int
-measure_unpolled(const struct meter *m, const struct mrow *r)
+measure_unpolled(const struct ui *ui, const struct mrow *r)
 {
-	const struct reg_sample	*a, *b;
-
-	if (r->kind != MR_REG || m->ok_cycles == 0)
-		return 0;
-	a = meter_get(m, r->id);
-	b = meter_get(m, r->alt);
-	return (a == NULL || a->t_ms == 0) && (b == NULL || b->t_ms == 0);
+	return r->kind == MR_REG && ui_reg_poll(ui, r->id) == UP_NONE &&
+	    ui_reg_poll(ui, r->alt) == UP_NONE;
 }
 
-/* The rows to show: all, or without the unpolled registers (and without
- * a group heading left with nothing under it). */
+/*
+ * The rows to show: all, or without the registers the engine does not
+ * poll (and without a group heading left with nothing under it). The plan
+ * decides, not what happens to have been read, so rows never come and go
+ * while the screen is up (a read that failed shows "---").
+ */
 static void
-measure_visible(struct measure *s, const struct meter *m)
+measure_visible(struct measure *s, const struct ui *ui)
 {
 	int	i, j, any;
 
@@ -424,12 +427,12 @@ measure_visible(struct measure *s, const struct meter *m)
 			for (j = i + 1, any = 0; j < s->nrows &&
 			    s->rows[j].kind != MR_GROUP && !any; j++)
 				any = s->show_all ||
-				    !measure_unpolled(m, &s->rows[j]);
+				    !measure_unpolled(ui, &s->rows[j]);
 			if (any)
 				s->vis[s->nvis++] = i;
 			continue;
 		}
-		if (!s->show_all && measure_unpolled(m, &s->rows[i])) {
+		if (!s->show_all && measure_unpolled(ui, &s->rows[i])) {
 			s->hidden++;
 			continue;
 		}
@@ -466,7 +469,7 @@ measure_draw(void *arg, struct ui *ui, WINDOW *win)
 	widget_put_right(win, 1, c.max, c.wnum, ha, ui->utf8, "Max");
 	widget_put_right(win, 1, c.avg, c.wnum, ha, ui->utf8, "Average");
 	widget_put(win, 1, c.spark, c.wspark, ha, ui->utf8, "Trend");
-	measure_visible(s, m);
+	measure_visible(s, ui);
 	rows = h - 2;
 	s->page = rows > 1 ? rows : 1;
 	if (s->top > s->nvis - rows)

@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "pollplan.h"
 #include "ui.h"
 
 /*
@@ -180,6 +181,56 @@ ui_stale_ms(const struct ui *ui, const struct meter *m)
 	return 2 * period + timeout;
 }
 
+enum ui_poll
+ui_reg_poll(const struct ui *ui, enum reg_id id)
+{
+	if ((int)id < 0 || id >= REG__COUNT)
+		return UP_NONE;
+	return (enum ui_poll)ui->reg_poll[id];
+}
+
+int64_t
+ui_reg_stale_ms(const struct ui *ui, const struct meter *m, enum reg_id id)
+{
+	int64_t	every = ui_stale_ms(ui, m), slow;
+
+	switch (ui_reg_poll(ui, id)) {
+	case UP_IDENT:
+		return INT64_MAX;
+	case UP_SLOW:
+		/* read at the first cycle after each slow period */
+		slow = 2 * (int64_t)ui->slow_every_ms + every;
+		return slow > every ? slow : every;
+	default:
+		return every;
+	}
+}
+
+/* Note how the engine's plan reads each register (ui_reg_poll). */
+static void
+ui_plan_classes(struct ui *ui)
+{
+	const struct poll_plan	*p = engine_plan(ui->engine);
+	const struct {
+		const struct poll_set	*set;
+		enum ui_poll		 how;
+	} sets[] = {
+		{ &p->info, UP_IDENT }, { &p->magic, UP_IDENT },
+		{ &p->name, UP_IDENT }, { &p->slow, UP_SLOW },
+		{ &p->fast, UP_EVERY },	/* last: the most frequent wins */
+	};
+	size_t			 i;
+	int			 r, k;
+
+	memset(ui->reg_poll, UP_NONE, sizeof ui->reg_poll);
+	ui->slow_every_ms = p->slow_every_ms;
+	for (i = 0; i < sizeof sets / sizeof sets[0]; i++)
+		for (r = 0; r < sets[i].set->nreq; r++)
+			for (k = 0; k < sets[i].set->req[r].nids; k++)
+				ui->reg_poll[sets[i].set->req[r].ids[k]] =
+				    (unsigned char)sets[i].how;
+}
+
 enum reg_id
 ui_reg_pick(const struct meter *m, enum reg_id a, enum reg_id b)
 {
@@ -225,8 +276,8 @@ ui_reg_text(const struct ui *ui, const struct meter *m, enum reg_id id,
 	if (r < 0)
 		snprintf(buf, len, "?");
 	/* Old, or the meter's last cycle failed: not a live value. */
-	return age > ui_stale_ms(ui, m) || m->status != MS_OK ? UV_STALE :
-	    UV_FRESH;
+	return age > ui_reg_stale_ms(ui, m, id) || m->status != MS_OK ?
+	    UV_STALE : UV_FRESH;
 }
 
 enum theme_elem
@@ -779,6 +830,7 @@ ui_start(struct ui *ui, struct engine *eng, struct err *e)
 	int		 i;
 
 	ui->engine = eng;
+	ui_plan_classes(ui);
 	signal(SIGPIPE, SIG_IGN);
 	/* Ours before curses starts, so ncurses installs no SIGWINCH handler. */
 	ui_signals_start(ui);

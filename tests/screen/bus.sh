@@ -26,14 +26,17 @@ wait_for 10 grew && ok "the request counter grows ($r1, then $(reqs))" ||
 scr_wait 20 'no answer at all'
 scr_wait 20 'CRC errors: check the line termination'
 scr_wait 20 'exception 02: wrong register map'
+# Meter states and counters come from live cycles (one may fail under
+# load): each waits for its condition instead of judging one capture.
 s=$(scr_cap)
 like "$s" 'latency p50 [0-9.]+ m?s +p99 [0-9.]+ m?s +load +[0-9]+%' "bus latency p50/p99 and load"
 like "$s" 'refresh [0-9.]+ m?s achievable, 1\.0 s wanted' "achievable refresh against wanted"
 like "$s" 'exceptions 02x[0-9]+' "exceptions counted by code"
-like "$s" 'Fine one +1 ok +[0-9]+ +[1-9][0-9]* +0 +[0-9]+ +0 +[0-9.]+ ms' "a healthy meter: answers, no timeout, latency"
-like "$s" 'Silent two +2 (timeout|offline) +[0-9]+ +0 +[1-9][0-9]* ' "a dead meter: timeouts, no answers"
-like "$s" 'Noisy three +3 (CRC|offline) +[0-9]+ +[0-9]+ +[0-9]+ +[1-9][0-9]* ' "a corrupting line: CRC errors counted"
-like "$s" 'Wrong four +4 (exception 2|foreign) +[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+ +[1-9][0-9]* ' \
+# (a healthy meter may see a timeout when the machine stalls: not asserted)
+scr_expect 20 'Fine one +1 ok +[0-9]+ +[1-9][0-9]* +[0-9]+ +[0-9]+ +0 +[0-9.]+ ms' "a healthy meter: answers, latency"
+scr_expect 20 'Silent two +2 (timeout|offline) +[0-9]+ +0 +[1-9][0-9]* ' "a dead meter: timeouts, no answers"
+scr_expect 20 'Noisy three +3 (CRC|offline) +[0-9]+ +[0-9]+ +[0-9]+ +[1-9][0-9]* ' "a corrupting line: CRC errors counted"
+scr_expect 20 'Wrong four +4 (exception 2|foreign) +[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+ +[1-9][0-9]* ' \
     "exception 2 counted against the meter (identification refused: foreign)"
 like "$s" 'no answer at all: check address, speed, parity, wiring' "hint for silence"
 like "$s" 'CRC errors: check the line termination' "hint for CRC errors"

@@ -14,6 +14,15 @@
 #   scr_has REGEX            the pane shows REGEX (grep -E); scr_body_has
 #                            the same below the top line
 #   scr_wait SECONDS REGEX   poll until it does
+#   scr_expect SECONDS REGEX DESCRIPTION
+#                            ok once the pane shows REGEX, else not_ok with
+#                            the last capture (scr_body_expect: below the
+#                            top line)
+#   scr_row_expect SECONDS ROWREGEX REGEX DESCRIPTION
+#                            ok once the first body row matching ROWREGEX
+#                            also matches REGEX
+#   scr_scroll_to REGEX [KEY] press KEY (NPage) until REGEX shows, or the
+#                            screen stops moving
 #   scr_keys KEYS...         tmux send-keys
 #   scr_pid                  the console's pid
 #   scr_ctl "UNIT WORDS"     a line to the simulator's control socket
@@ -112,6 +121,42 @@ scr_body_has() { scr_body | grep -Eq -- "$1"; }
 scr_body_wait() { wait_for "$1" scr_body_has "$2"; }
 # scr_row REGEX: the first body line matching REGEX
 scr_row() { scr_body | grep -E -- "$1" | head -1; }
+
+# Live values change from one capture to the next, and a cycle may fail
+# under load (a late answer): assertions on them wait for the condition
+# with a deadline instead of judging a single capture.
+scr_expect() {
+	if scr_wait "$1" "$2"; then ok "$3"
+	else not_ok "$3" "regex: $2 (waited $1 s)" "$(scr_cap)"; fi
+}
+scr_body_expect() {
+	if scr_body_wait "$1" "$2"; then ok "$3"
+	else not_ok "$3" "regex: $2 (waited $1 s)" "$(scr_cap)"; fi
+}
+scr_row_like() { scr_row "$1" | grep -Eq -- "$2"; }
+scr_row_expect() {
+	if wait_for "$1" scr_row_like "$2" "$3"; then ok "$4"
+	else not_ok "$4" "row: $(scr_row "$2")" "regex: $3 (waited $1 s)" \
+	    "$(scr_cap)"; fi
+}
+# scr_scroll_to REGEX [KEY]: page (or KEY) until REGEX is on screen; stops
+# when a key no longer changes the screen. The console answers keys at
+# once, so each step waits for the screen to change, not a fixed time.
+scr_scroll_to() {
+	_k=${2:-NPage}
+	_n=0
+	while ! scr_has "$1" && [ $_n -lt 40 ]; do
+		scr_labels >"$T_TMP/scroll.before"
+		scr_keys "$_k"
+		wait_for 10 scr_changed || break
+		_n=$((_n + 1))
+	done
+	scr_has "$1"
+}
+# the first word of every body line: what scrolling moves, while live
+# values and the clock change on their own
+scr_labels() { scr_body | awk '{ print $1 }'; }
+scr_changed() { [ "$(cat "$T_TMP/scroll.before")" != "$(scr_labels)" ]; }
 
 # kwh_of REGEX: the Σ kWh of the Fleet row matching REGEX (its first number
 # with exactly 2 decimals), whatever the state column says

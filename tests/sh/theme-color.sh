@@ -14,13 +14,17 @@ COLOUR="$E\[([0-9;]*;)?(3[0-7]|4[0-7]|9[0-7]|10[0-7]|[34]8;5;[0-9]+)(;[0-9;]*)?m
 BRIGHT="$E\[([0-9;]*;)?(9[0-7]|10[0-7]|[34]8;5;(9|1[0-5]))(;[0-9;]*)?m"
 REVERSE="$E\[([0-9;]*;)?7(;[0-9;]*)?m"
 ecap() { scr_tmux capture-pane -p -e; }
+ecap_failed() {
+	ecap >"$T_TMP/$1.esc"
+	grep 'Colour two' "$T_TMP/$1.esc" | grep -Eq '(timeout|offline)'
+}
 
 run() {	# run TAG ARGS...: start, wait for both rows, capture with escapes
 	_tag=$1; shift
 	scr_start 100 30 C.UTF-8 -c "$T_TMP/c.ini" "$@"
-	scr_body_wait 20 'Colour two +line/2 +(timeout|offline)' ||
-	    not_ok "$_tag: up" "$(scr_cap)"
-	ecap >"$T_TMP/$_tag.esc"
+	# one capture with escapes that shows the failed state (the row is
+	# judged from the same capture it was found in)
+	wait_for 20 ecap_failed "$_tag" || not_ok "$_tag: up" "$(scr_cap)"
 	scr_keys q
 	scr_wait 10 'EXIT=0' || not_ok "$_tag: q" "$(scr_cap)"
 }
