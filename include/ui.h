@@ -159,9 +159,20 @@ int64_t		 ui_reg_stale_ms(const struct ui *, const struct meter *,
 /* The bus view of meter m, or NULL. */
 const struct bus_view *ui_meter_bus(const struct ui *, const struct meter *);
 
-/* State word for a meter ("ok", "stale 12s", "timeout", "CRC", ...) and
- * the theme element to draw it with. */
+/* State word for a meter ("ok", "ok Err2", "stale 12s", "timeout",
+ * "CRC", ...) and the theme element to draw it with. */
 enum theme_elem	 ui_meter_state(const struct ui *, const struct meter *,
+		    char *buf, size_t len);
+/* The same word, and what kind of state it is (counts, sorting). */
+enum ui_health {
+	UH_OK,		/* answers, nothing to see */
+	UH_MARKED,	/* answers, but an inferred Err or a failed check */
+	UH_STALE,	/* answered, but not lately */
+	UH_FAILING,	/* timeout, CRC, exception, I/O, offline, foreign */
+	UH_WAITING,	/* not polled or identified yet */
+	UH__COUNT
+};
+enum ui_health	 ui_meter_health(const struct ui *, const struct meter *,
 		    char *buf, size_t len);
 
 /*

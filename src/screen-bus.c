@@ -174,7 +174,7 @@ bus_draw_bus(struct ui *ui, struct bus_lines *l, const struct bus_view *bv)
 static int
 bus_label_width(const struct bus_lines *l)
 {
-	int	w = getmaxx(l->win) - 76;
+	int	w = getmaxx(l->win) - 78;
 
 	return w < 12 ? 12 : w > 32 ? 32 : w;
 }
@@ -194,7 +194,7 @@ bus_draw_meter_head(struct ui *ui, struct bus_lines *l)
 	if ((y = bus_line(l)) == -1)
 		return;
 	widget_printf(l->win, y, 2, 0, ui_attr(ui, TH_HEADER), ui->utf8,
-	    "%-*s %4s %-11s %6s %6s %4s %4s %4s %7s %7s%s", lw, "Meter",
+	    "%-*s %4s %-13s %6s %6s %4s %4s %4s %7s %7s%s", lw, "Meter",
 	    "Addr", "State", "Req", "Ans", "Tmo", "CRC", "Exc", "p50", "p99",
 	    bus_show_load(l) ? "  Load" : "");
 }
@@ -215,8 +215,8 @@ bus_draw_meter(struct ui *ui, struct bus_lines *l, const struct meter *m)
 		x += widget_printf(l->win, y, x, 0, ui_attr(ui, TH_NORMAL),
 		    ui->utf8, "%4d ", m->conf->address);
 		el = ui_meter_state(ui, m, state, sizeof state);
-		widget_put(l->win, y, x, 11, ui_attr(ui, el), ui->utf8, state);
-		x += 12;
+		widget_put(l->win, y, x, 13, ui_attr(ui, el), ui->utf8, state);
+		x += 14;
 		widget_fmt_count(c[0], sizeof c[0], st->requests);
 		widget_fmt_count(c[1], sizeof c[1], st->answers);
 		widget_fmt_count(c[2], sizeof c[2], st->timeouts);

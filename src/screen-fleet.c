@@ -28,7 +28,7 @@ struct fleet_col_def {
 static const struct fleet_col_def fleet_cols[FC__COUNT] = {
 	[FC_LABEL] =	{ "Meter",	0,  0, 1 },
 	[FC_BUS] =	{ "Bus/addr",	12, 0, 1 },
-	[FC_STATE] =	{ "State",	11, 0, 1 },
+	[FC_STATE] =	{ "State",	13, 0, 1 },	/* "ok Err2 CHECK" */
 	[FC_KWH] =	{ "kWh",	10, 1, 1 },
 	[FC_KW] =	{ "P kW",	7,  1, 1 },
 	[FC_TARIFF] =	{ "T",		1,  1, 1 },
@@ -88,18 +88,13 @@ fleet_close(void *arg)
 static int
 fleet_state_rank(const struct ui *ui, const struct meter *m)
 {
-	char	buf[32];
+	static const int rank[UH__COUNT] = {
+		[UH_FAILING] = 0, [UH_STALE] = 1, [UH_MARKED] = 2,
+		[UH_WAITING] = 3, [UH_OK] = 4,
+	};
+	char	buf[48];
 
-	switch (ui_meter_state(ui, m, buf, sizeof buf)) {
-	case TH_ERROR:
-		return 0;
-	case TH_WARN:
-		return 1;
-	case TH_OK:
-		return 3;
-	default:
-		return 2;
-	}
+	return rank[ui_meter_health(ui, m, buf, sizeof buf)];
 }
 
 /* Raw value for sorting; values never read sort after all others. */

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "pollplan.h"
+#include "ui-marks.h"
 #include "ui.h"
 
 /*
@@ -280,46 +281,68 @@ ui_reg_text(const struct ui *ui, const struct meter *m, enum reg_id id,
 	    UV_STALE : UV_FRESH;
 }
 
-enum theme_elem
-ui_meter_state(const struct ui *ui, const struct meter *m, char *buf,
+enum ui_health
+ui_meter_health(const struct ui *ui, const struct meter *m, char *buf,
     size_t len)
 {
-	char	age[16];
+	char	age[16], marks[32];
 	int64_t	now = ui_now_ms(ui);
 
 	if (m == NULL) {
 		snprintf(buf, len, "---");
-		return TH_STALE;
+		return UH_WAITING;
 	}
 	switch (m->status) {
 	case MS_UNKNOWN:
 		snprintf(buf, len, m->cycles == 0 ? "waiting" : "identifying");
-		return TH_STALE;
+		return UH_WAITING;
 	case MS_NOT_E34:
 		snprintf(buf, len, "foreign");
-		return TH_ERROR;
+		return UH_FAILING;
 	case MS_TIMEOUT:
 		snprintf(buf, len, m->offline ? "offline" : "timeout");
-		return TH_ERROR;
+		return UH_FAILING;
 	case MS_CRC:
 		snprintf(buf, len, m->offline ? "offline" : "CRC");
-		return TH_ERROR;
+		return UH_FAILING;
 	case MS_EXCEPTION:
 		snprintf(buf, len, "exception %d", m->exc_code);
-		return TH_ERROR;
+		return UH_FAILING;
 	case MS_IO:
 		snprintf(buf, len, m->offline ? "offline" : "I/O error");
-		return TH_ERROR;
+		return UH_FAILING;
 	case MS_OK:
 		break;
 	}
 	if (m->last_ok_ms > 0 && now - m->last_ok_ms > ui_stale_ms(ui, m)) {
 		widget_fmt_age(age, sizeof age, now - m->last_ok_ms);
 		snprintf(buf, len, "stale %s", age);
-		return TH_WARN;
+		return UH_STALE;
+	}
+	/* It answers, but what it says needs a look: "ok Err2", "ok CHECK". */
+	if (ui_marks(m, now, marks, sizeof marks) != 0) {
+		snprintf(buf, len, "ok %s", marks);
+		return UH_MARKED;
 	}
 	snprintf(buf, len, "ok");
-	return TH_OK;
+	return UH_OK;
+}
+
+enum theme_elem
+ui_meter_state(const struct ui *ui, const struct meter *m, char *buf,
+    size_t len)
+{
+	switch (ui_meter_health(ui, m, buf, len)) {
+	case UH_OK:
+		return TH_OK;
+	case UH_MARKED:
+	case UH_STALE:
+		return TH_WARN;
+	case UH_FAILING:
+		return TH_ERROR;
+	default:
+		return TH_STALE;
+	}
 }
 
 /* --- screens --- */
@@ -477,33 +500,36 @@ ui_draw_title(struct ui *ui)
 	wnoutrefresh(w);
 }
 
+/* The status line: the message or the key hints, and what the meters
+ * are doing ("6 meters: 2 ok, 2 Err/CHECK, 2 failing"; zero counts left
+ * out, ok always said). */
 static void
 ui_draw_status(struct ui *ui)
 {
-	char	left[256], right[128];
-	int	i, n = ui_nmeters(ui), ok = 0, stale = 0, bad = 0, wait = 0;
-	char	word[32];
-	enum theme_elem el;
+	static const char *const what[] = {
+		[UH_OK] = "ok", [UH_MARKED] = "Err/CHECK", [UH_STALE] = "stale",
+		[UH_FAILING] = "failing", [UH_WAITING] = "waiting",
+	};
+	char	left[256], right[160], word[32];
+	int	count[UH__COUNT] = { 0 }, i, n = ui_nmeters(ui);
+	size_t	off;
 
-	for (i = 0; i < n; i++) {
-		el = ui_meter_state(ui, ui_meter_at(ui, i), word, sizeof word);
-		if (el == TH_OK)
-			ok++;
-		else if (el == TH_WARN)
-			stale++;
-		else if (el == TH_ERROR)
-			bad++;
-		else
-			wait++;
-	}
+	for (i = 0; i < n; i++)
+		count[ui_meter_health(ui, ui_meter_at(ui, i), word,
+		    sizeof word)]++;
 	if (ui->msg[0] != '\0' && ui_now_ms(ui) < ui->msg_until_ms)
 		snprintf(left, sizeof left, " %s", ui->msg);
 	else
 		snprintf(left, sizeof left, " ? help  Tab next screen  "
 		    "q quit");
-	snprintf(right, sizeof right, "%d meter%s: %d ok, %d stale, "
-	    "%d failing%s ", n, n == 1 ? "" : "s", ok, stale, bad,
-	    wait > 0 ? ", waiting" : "");
+	off = (size_t)snprintf(right, sizeof right, "%d meter%s: %d ok", n,
+	    n == 1 ? "" : "s", count[UH_OK]);
+	for (i = UH_MARKED; i < UH__COUNT && off < sizeof right; i++)
+		if (count[i] > 0)
+			off += (size_t)snprintf(right + off, sizeof right - off,
+			    ", %d %s", count[i], what[i]);
+	if (off < sizeof right - 1)
+		strcat(right, " ");
 	widget_status(ui->status, 0, ui_attr(ui, TH_STATUS), ui->utf8, left,
 	    right);
 	wnoutrefresh(ui->status);

@@ -28,7 +28,7 @@ for geo in 80x24 160x50; do
 	for loc in C C.UTF-8; do
 		tag="$geo $loc"
 		scr_start "$w" "$h" "$loc" -c "$T_TMP/z.ini"
-		scr_body_wait 20 'Size two +line/2 +ok +[0-9]' || not_ok "$tag: up" "$(scr_cap)"
+		scr_body_wait 20 'Size two +line/2 +ok Err1 +[0-9]' || not_ok "$tag: up" "$(scr_cap)"
 		check_frame "$tag fleet" "$w" "$h" "$loc"
 		scr_keys Down 2
 		if scr_wait 20 'Err 1  inverted connection of phase 1'; then
