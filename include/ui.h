@@ -114,6 +114,10 @@ void		 ui_message(struct ui *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 /* Data changed: redraw within refresh_ms. */
 void		 ui_mark_dirty(struct ui *);
+/* s (a label, a name) fitted into cols columns with the ellipsis glyph
+ * when cut (widget_fit); returns buf. */
+const char	*ui_fit(const struct ui *, char *buf, size_t len, const char *s,
+		    int cols);
 /* Debug log line (only with --log). */
 void		 ui_log(const struct ui *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));

@@ -33,6 +33,16 @@ const struct glyphs	*widget_glyphs(int utf8);
 int	widget_text_width(const char *);
 
 /*
+ * s fitted into cols display columns, into out (len bytes): copied whole
+ * when it fits, else cut at a character boundary (never inside a UTF-8
+ * sequence, never half a wide character) and ended with ellipsis ("…",
+ * "~") so the reader sees it was cut. Widths as widget_put draws them in
+ * the utf8 mode given. Returns the columns of out.
+ */
+int	widget_fit(char *out, size_t len, const char *s, int cols, int utf8,
+	    const char *ellipsis);
+
+/*
  * Print s at (y, x), clipped to width columns (width <= 0: to the window's
  * right edge), with attr. Invalid or undisplayable bytes print as '?'; with
  * utf8 = 0 every non-ASCII character does. Returns the columns written.

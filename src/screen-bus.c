@@ -204,13 +204,14 @@ bus_draw_meter(struct ui *ui, struct bus_lines *l, const struct meter *m)
 {
 	const struct link_stats	*st = &m->stats;
 	char			 c[5][12], a[24], b[24], state[40], line[256];
+	char			 label[128];
 	const char		*hint;
 	enum theme_elem		 el;
 	int			 y, x, lw = bus_label_width(l);
 
 	if ((y = bus_line(l)) != -1) {
 		widget_put(l->win, y, 2, lw, ui_attr(ui, TH_NORMAL), ui->utf8,
-		    m->conf->label);
+		    ui_fit(ui, label, sizeof label, m->conf->label, lw));
 		x = 2 + lw + 1;
 		x += widget_printf(l->win, y, x, 0, ui_attr(ui, TH_NORMAL),
 		    ui->utf8, "%4d ", m->conf->address);

@@ -257,7 +257,7 @@ fleet_draw_row(struct ui *ui, WINDOW *win, int y, const struct meter *m,
 	struct wiring_diag	 d;
 	enum theme_elem		 el;
 	enum ui_val		 uv;
-	char			 buf[64];
+	char			 buf[160], name[128];
 	int64_t			 now = ui_now_ms(ui);
 
 	if (sel) {
@@ -265,9 +265,13 @@ fleet_draw_row(struct ui *ui, WINDOW *win, int y, const struct meter *m,
 		widget_put(win, y, 0, 1, ui_attr(ui, TH_SELECTED), 0, ">");
 	}
 	fleet_cell(win, y, x[FC_LABEL], w[FC_LABEL], 0,
-	    fleet_row_attr(ui, sel, TH_NORMAL), ui->utf8, m->conf->label);
-	snprintf(buf, sizeof buf, "%s/%d", cfg->buses[m->conf->bus].name,
-	    m->conf->address);
+	    fleet_row_attr(ui, sel, TH_NORMAL), ui->utf8, ui_fit(ui, name,
+	    sizeof name, m->conf->label, w[FC_LABEL]));
+	/* a long bus name gives way to the address */
+	snprintf(buf, sizeof buf, "/%d", m->conf->address);
+	ui_fit(ui, name, sizeof name, cfg->buses[m->conf->bus].name,
+	    w[FC_BUS] - (int)strlen(buf));
+	snprintf(buf, sizeof buf, "%s/%d", name, m->conf->address);
 	fleet_cell(win, y, x[FC_BUS], w[FC_BUS], 0,
 	    fleet_row_attr(ui, sel, TH_UNIT), ui->utf8, buf);
 	el = ui_meter_state(ui, m, buf, sizeof buf);

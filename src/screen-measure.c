@@ -446,7 +446,7 @@ measure_draw(void *arg, struct ui *ui, WINDOW *win)
 	struct measure		*s = arg;
 	const struct meter	*m = ui_meter(ui);
 	struct mcols		 c;
-	char			 st[32], line[200];
+	char			 st[32], line[200], label[128];
 	int			 h = getmaxy(win), y, i, rows;
 	attr_t			 ha = ui_attr(ui, TH_HEADER);
 	enum theme_elem		 el;
@@ -457,7 +457,8 @@ measure_draw(void *arg, struct ui *ui, WINDOW *win)
 		return;
 	}
 	el = ui_meter_state(ui, m, st, sizeof st);
-	snprintf(line, sizeof line, "%s  %s/%d  ", m->conf->label,
+	snprintf(line, sizeof line, "%s  %s/%d  ", ui_fit(ui, label,
+	    sizeof label, m->conf->label, getmaxx(win) / 3),
 	    ui->cfg->buses[m->conf->bus].name, m->conf->address);
 	i = widget_put(win, 0, 1, 0, ha, ui->utf8, line);
 	widget_put(win, 0, 1 + i, 0, ui_attr(ui, el), ui->utf8, st);

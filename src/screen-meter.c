@@ -130,12 +130,13 @@ meter_err_text(const struct ui *ui, int code, char *buf, size_t len)
 static void
 meter_draw_header(struct ui *ui, WINDOW *win, const struct meter *m)
 {
-	char			 st[32], line[256];
+	char			 st[32], line[256], label[128];
 	enum theme_elem		 el;
 	int			 x;
 
 	el = ui_meter_state(ui, m, st, sizeof st);
-	snprintf(line, sizeof line, "%s  %s/%d  ", m->conf->label,
+	snprintf(line, sizeof line, "%s  %s/%d  ", ui_fit(ui, label,
+	    sizeof label, m->conf->label, getmaxx(win) / 3),
 	    ui->cfg->buses[m->conf->bus].name, m->conf->address);
 	x = widget_put(win, 0, 1, 0, ui_attr(ui, TH_HEADER), ui->utf8, line);
 	x += widget_put(win, 0, 1 + x, 0, ui_attr(ui, el), ui->utf8, st);

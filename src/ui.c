@@ -143,6 +143,13 @@ ui_message(struct ui *ui, const char *fmt, ...)
 	ui_log(ui, "message: %s", ui->msg);
 }
 
+const char *
+ui_fit(const struct ui *ui, char *buf, size_t len, const char *s, int cols)
+{
+	widget_fit(buf, len, s, cols, ui->utf8, ui->g->ellipsis);
+	return buf;
+}
+
 void
 ui_mark_dirty(struct ui *ui)
 {
@@ -466,7 +473,7 @@ ui_draw_title(struct ui *ui)
 	WINDOW			*w = ui->title;
 	const struct meter	*m = ui_meter(ui);
 	attr_t			 a = ui_attr(ui, TH_TITLE);
-	char			 buf[160], clock[16];
+	char			 buf[160], clock[16], label[128];
 	int			 key, i, x = 0, rw;
 	time_t			 t = time(NULL);
 	struct tm		 tm;
@@ -488,8 +495,10 @@ ui_draw_title(struct ui *ui)
 	}
 	localtime_r(&t, &tm);
 	strftime(clock, sizeof clock, "%H:%M:%S", &tm);
+	/* the label gives way (cut, with an ellipsis) before the clock */
 	if (m != NULL)
-		snprintf(buf, sizeof buf, "%s  %s ", m->conf->label, clock);
+		snprintf(buf, sizeof buf, "%s  %s ", ui_fit(ui, label,
+		    sizeof label, m->conf->label, ui->cols - x - 13), clock);
 	else
 		snprintf(buf, sizeof buf, "%s ", clock);
 	rw = widget_text_width(buf);

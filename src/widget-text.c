@@ -120,6 +120,40 @@ widget_text_width(const char *s)
 }
 
 int
+widget_fit(char *out, size_t len, const char *s, int cols, int utf8,
+    const char *ellipsis)
+{
+	uint32_t	cp;
+	size_t		off = 0;
+	int		n, w, used = 0, ew, room;
+
+	if (len == 0)
+		return 0;
+	out[0] = '\0';
+	if (s == NULL || cols <= 0)
+		return 0;
+	ew = ellipsis != NULL ? text_width_mode(ellipsis, utf8) : 0;
+	room = text_width_mode(s, utf8) <= cols ? cols : cols - ew;
+	while (*s != '\0') {
+		n = utf8_next(s, &cp);
+		w = char_width(cp, utf8);
+		if (used + w > room || off + (size_t)n >= len)
+			break;
+		memcpy(out + off, s, (size_t)n);
+		off += (size_t)n;
+		used += w;
+		s += n;
+	}
+	out[off] = '\0';
+	if (*s != '\0' && ellipsis != NULL && used + ew <= cols &&
+	    off + strlen(ellipsis) < len) {
+		memcpy(out + off, ellipsis, strlen(ellipsis) + 1);
+		used += ew;
+	}
+	return used;
+}
+
+int
 widget_put(WINDOW *win, int y, int x, int width, attr_t attr, int utf8,
     const char *s)
 {

@@ -217,6 +217,43 @@ test_widget__prompt(void)
 	T_EQ_STR(p.buf, "y");
 }
 
+/* Labels fitted by display columns, never by bytes (issue 4). */
+static void
+test_widget__fit(void)
+{
+	static const char	*kl = "K\xc3\xbc" "che S\xc3\xbc" "d \xe2\x98\x80 "
+				    "long label";	/* Küche Süd ☀ long label */
+	char			 b[64];
+
+	T_EQ_INT(widget_fit(b, sizeof b, "short", 12, 1, "~"), 5);
+	T_EQ_STR(b, "short");
+	T_EQ_INT(widget_fit(b, sizeof b, "exactly12col", 12, 1, "~"), 12);
+	T_EQ_STR(b, "exactly12col");
+	T_EQ_INT(widget_fit(b, sizeof b, "thirteen cols", 12, 1, "~"), 12);
+	T_EQ_STR(b, "thirteen co~");
+	/* 12 columns of a UTF-8 label: 11 characters and the ellipsis */
+	T_EQ_INT(widget_fit(b, sizeof b, kl, 12, 1, "\xe2\x80\xa6"), 12);
+	T_EQ_STR(b, "K\xc3\xbc" "che S\xc3\xbc" "d \xe2\x98\x80\xe2\x80\xa6");
+	T_EQ_INT(widget_text_width(b), 12);
+	/* cut after the sun, before its blank: the sun whole */
+	T_EQ_INT(widget_fit(b, sizeof b, kl, 11, 1, "\xe2\x80\xa6"), 11);
+	T_EQ_STR(b, "K\xc3\xbc" "che S\xc3\xbc" "d \xe2\x80\xa6");
+	/* wide characters: never half of one */
+	T_EQ_INT(widget_fit(b, sizeof b, "\xe6\x9d\xb1\xe4\xba\xac" "ab", 4,
+	    1, "~"), 3);
+	T_EQ_STR(b, "\xe6\x9d\xb1~");
+	/* ASCII mode: one column per character, bytes kept whole */
+	T_EQ_INT(widget_fit(b, sizeof b, kl, 6, 0, "~"), 6);
+	T_EQ_STR(b, "K\xc3\xbc" "che~");
+	/* a small buffer cuts at a character boundary too, and says so */
+	T_EQ_INT(widget_fit(b, 3, kl, 20, 1, "~"), 2);
+	T_EQ_STR(b, "K~");
+	T_EQ_INT(widget_fit(b, sizeof b, kl, 0, 1, "~"), 0);
+	T_EQ_STR(b, "");
+	T_EQ_INT(widget_fit(b, sizeof b, "abc", 1, 1, NULL), 1);
+	T_EQ_STR(b, "a");
+}
+
 static void
 test_widget__put_clips(void)
 {
@@ -315,6 +352,7 @@ main(void)
 		return t_done();
 	}
 	T_RUN(test_widget__text_width);
+	T_RUN(test_widget__fit);
 	out = tmpfile();
 	in = tmpfile();
 	if (out == NULL || in == NULL ||
