@@ -184,8 +184,8 @@ bus_classify(int err_no, struct bus_xfer *x)
  * and reads as each character arrives: on a paced line that is one wake-up
  * every millisecond or two for the whole answer, which is most of the
  * engine's CPU. The answer cannot be complete before the request and the
- * reply have crossed the wire, so send, sleep 90 % of that wire time, then
- * read what has come (the remaining response timeout still applies). The
+ * reply have crossed the wire, so send, sleep that wire time, then read
+ * what has come (the remaining response timeout still applies). The
  * frame is checked here as libmodbus would: slave, function, byte count
  * (the CRC is checked by modbus_receive_confirmation).
  */
@@ -204,8 +204,11 @@ bus_rtu_read(struct bus_link *l, int unit, struct bus_xfer *x, int64_t t0)
 	req[5] = (uint8_t)x->count;
 	if (modbus_send_raw_request(l->ctx, req, sizeof req) == -1)
 		return -1;
-	due_us = (int64_t)(8 + 5 + 2 * x->count) * bus_char_us(l->conf);
-	bus_sleep_until(t0 + due_us * 9 / 10);
+	/* the last byte cannot come before both frames and the meter's
+	 * 3.5-character turnaround have passed */
+	due_us = (int64_t)(8 + 5 + 2 * x->count) * bus_char_us(l->conf) +
+	    l->t35_us;
+	bus_sleep_until(t0 + due_us);
 	left_us = (int64_t)l->timeout_ms * 1000 - (bus_now_us() - t0);
 	if (left_us < 1000)
 		left_us = 1000;
