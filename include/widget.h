@@ -43,6 +43,14 @@ int	widget_fit(char *out, size_t len, const char *s, int cols, int utf8,
 	    const char *ellipsis);
 
 /*
+ * The same, cut in the middle when it does not fit: the start and the end
+ * of s around the ellipsis ("overf…_Ea_plus", "overf…count_T1"), for names
+ * that differ only at their end.
+ */
+int	widget_fit_middle(char *out, size_t len, const char *s, int cols,
+	    int utf8, const char *ellipsis);
+
+/*
  * Print s at (y, x), clipped to width columns (width <= 0: to the window's
  * right edge), with attr. Invalid or undisplayable bytes print as '?'; with
  * utf8 = 0 every non-ASCII character does. Returns the columns written.
@@ -52,6 +60,23 @@ int	widget_put(WINDOW *, int y, int x, int width, attr_t, int utf8,
 /* Same, right-aligned in width columns (padded on the left). */
 int	widget_put_right(WINDOW *, int y, int x, int width, attr_t, int utf8,
 	    const char *s);
+/*
+ * s word-wrapped into width columns (width <= 0: to the window's right
+ * edge) from (y, x), on at most maxrows rows; rows after the first start
+ * indent columns further right. Breaks at blanks; a word longer than a row
+ * is cut; on the last row allowed the rest is clipped. Returns the rows
+ * used (0 when nothing fits). With a NULL window it only counts the rows
+ * (width must then be given).
+ */
+int	widget_wrap(WINDOW *, int y, int x, int width, int maxrows, int indent,
+	    attr_t, int utf8, const char *s);
+/*
+ * The next row of a word-wrapped text: at most cols columns of *sp into
+ * out, *sp moved past them (blanks at a row's start skipped). Returns 0
+ * when nothing is left (or nothing fits).
+ */
+int	widget_wrap_line(const char **sp, int cols, int utf8, char *out,
+	    size_t len);
 /* printf into widget_put. */
 int	widget_printf(WINDOW *, int y, int x, int width, attr_t, int utf8,
 	    const char *, ...) __attribute__((format(printf, 7, 8)));

@@ -5,10 +5,12 @@
  * the one wanted, connection state and last error, and a hint next to a
  * recognisable error pattern. Scrolls when taller than the window.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "pollplan.h"
 #include "ui.h"
 
 static const struct screen_help bus_help[] = {
@@ -94,12 +96,125 @@ bus_fmt_exc(char *buf, size_t len, const struct link_stats *st)
 		snprintf(buf, len, "-");
 }
 
+/*
+ * A text on as many lines as it needs at this width, from column x, the
+ * rows after the first indented (each row is one logical line, so the view
+ * scrolls through it like any other).
+ */
+static void
+bus_text(struct ui *ui, struct bus_lines *l, int x, int indent, attr_t a,
+    const char *text)
+{
+	char	row[320];
+	int	y, first = 1, cols;
+
+	for (;;) {
+		cols = getmaxx(l->win) - x - (first ? 0 : indent);
+		if (!widget_wrap_line(&text, cols, ui->utf8, row, sizeof row))
+			break;
+		if ((y = bus_line(l)) != -1)
+			widget_put(l->win, y, x + (first ? 0 : indent), cols, a,
+			    ui->utf8, row);
+		first = 0;
+	}
+}
+
+/*
+ * What the engine's round holds for a bus: one cycle of each meter not
+ * offline. An identified E34 reads the fast set (more when the slow set or
+ * identification is due); any other meter (not identified yet, or a
+ * foreign device between re-checks) last ran an identification, which
+ * starts with the magic read. *wire_us: the least time those cycles keep
+ * the line busy at its speed, requests, answers and silences.
+ */
+static void
+bus_round_parts(const struct ui *ui, const struct bus_view *bv, int *e34,
+    int *other, int *offline, uint32_t *wire_us)
+{
+	const struct poll_plan	*p = engine_plan(ui->engine);
+	const struct meter	*m;
+	uint64_t		 w = 0;
+	int			 i;
+
+	*e34 = *other = *offline = 0;
+	for (i = 0; i < ui_nmeters(ui); i++) {
+		m = ui_meter_at(ui, i);
+		if (&ui->cfg->buses[m->conf->bus] != bv->conf)
+			continue;
+		if (m->offline)
+			(*offline)++;
+		else if (m->ident.done && m->ident.is_e34) {
+			(*e34)++;
+			w += poll_set_wire_us(bv->conf, &p->fast);
+		} else {
+			(*other)++;
+			w += poll_set_wire_us(bv->conf, &p->magic);
+		}
+	}
+	*wire_us = w > UINT32_MAX ? UINT32_MAX : (uint32_t)w;
+}
+
+/*
+ * The refresh the bus achieves, and where it comes from. The engine sums
+ * the worker time of the last cycle of every meter not offline (round_us)
+ * and takes that as the achievable refresh. The wire time is counted here
+ * for those same cycles (bus_round_parts), so the round is never less:
+ * the rest is turnaround, the meters' answer latency, and the timeouts.
+ * (The engine's own wire_round_us is a full poll of every configured
+ * meter, offline and foreign ones too: not comparable, so not shown.)
+ */
+static void
+bus_draw_round(struct ui *ui, struct bus_lines *l, const struct bus_view *bv)
+{
+	const struct bus_conf	*bc = bv->conf;
+	char			 a[32], b[32], what[96], line[320], skip[64];
+	int			 y, e34, other, offline, late;
+	uint32_t		 wire;
+
+	late = bv->achievable_ms > bv->wanted_ms;
+	if ((y = bus_line(l)) != -1) {
+		widget_fmt_period(a, sizeof a, bv->achievable_ms);
+		widget_fmt_period(b, sizeof b, bv->wanted_ms);
+		widget_printf(l->win, y, 2, 0, ui_attr(ui, late ? TH_WARN :
+		    TH_NORMAL), ui->utf8, "refresh %s achievable, %s wanted",
+		    bv->achievable_ms > 0 ? a : "?", b);
+	}
+	bus_round_parts(ui, bv, &e34, &other, &offline, &wire);
+	if (other > 0)
+		snprintf(what, sizeof what, "%d full poll%s, %d identification "
+		    "read%s", e34, e34 == 1 ? "" : "s", other,
+		    other == 1 ? "" : "s");
+	else
+		snprintf(what, sizeof what, "%d full poll%s", e34,
+		    e34 == 1 ? "" : "s");
+	skip[0] = '\0';
+	if (offline > 0)
+		snprintf(skip, sizeof skip, "; %d offline left out", offline);
+	widget_fmt_us(a, sizeof a, bv->round_us);
+	widget_fmt_us(b, sizeof b, wire);
+	if (bv->round_us == 0)
+		snprintf(line, sizeof line, "round: not measured yet");
+	else if (bc->type != BUS_RTU || wire == 0)
+		snprintf(line, sizeof line, "round: %s for one cycle of each "
+		    "meter (%s%s)", a, what, skip);
+	else
+		snprintf(line, sizeof line, "round: %s for one cycle of each "
+		    "meter, %s %s on the wire at %d baud (%s%s)", a, b,
+		    bv->round_us >= wire ? "of it" : "needed", bc->baud, what,
+		    skip);
+	bus_text(ui, l, 2, 2, ui_attr(ui, TH_UNIT), line);
+	if (late)
+		bus_text(ui, l, 4, 6, ui_attr(ui, TH_WARN), "hint: the bus "
+		    "cannot carry the wanted refresh: raise poll_ms, the line "
+		    "speed, or split the meters over buses");
+}
+
 static void
 bus_draw_bus(struct ui *ui, struct bus_lines *l, const struct bus_view *bv)
 {
 	const struct bus_conf	*bc = bv->conf;
 	const struct link_stats	*st = &bv->stats;
-	char			 line[320], a[32], b[32], c[32], exc[96];
+	char			 line[320], a[32], b[32], exc[96];
 	const char		*hint;
 	int			 y, util, x;
 	int64_t			 now = ui_now_ms(ui);
@@ -116,15 +231,19 @@ bus_draw_bus(struct ui *ui, struct bus_lines *l, const struct bus_view *bv)
 			    bc->host, bc->port, bc->timeout_ms);
 		else
 			snprintf(line, sizeof line, "  rtu %d 8%c%d  timeout %d "
-			    "ms  %s", bc->baud, bc->parity, bc->stop_bits,
-			    bc->timeout_ms, bc->device);
+			    "ms", bc->baud, bc->parity, bc->stop_bits,
+			    bc->timeout_ms);
 		widget_put(l->win, y, x, 0, ui_attr(ui, TH_HEADER), ui->utf8,
 		    line);
 	}
-	if (bv->last_error[0] != '\0' && (y = bus_line(l)) != -1) {
-		widget_printf(l->win, y, 2, 0, ui_attr(ui, bv->connected ?
-		    TH_WARN : TH_ERROR), ui->utf8, "last error: %s",
-		    bv->last_error);
+	if (bc->type != BUS_TCP) {
+		snprintf(line, sizeof line, "device %s", bc->device);
+		bus_text(ui, l, 2, 7, ui_attr(ui, TH_UNIT), line);
+	}
+	if (bv->last_error[0] != '\0') {
+		snprintf(line, sizeof line, "last error: %s", bv->last_error);
+		bus_text(ui, l, 2, 4, ui_attr(ui, bv->connected ? TH_WARN :
+		    TH_ERROR), line);
 	}
 	if ((y = bus_line(l)) != -1) {
 		bus_fmt_exc(exc, sizeof exc, st);
@@ -148,26 +267,11 @@ bus_draw_bus(struct ui *ui, struct bus_lines *l, const struct bus_view *bv)
 		widget_bar(l->win, y, x, 20, util, ui_attr(ui, TH_BAR),
 		    ui_attr(ui, TH_BAR_EMPTY), ui->utf8);
 	}
-	if ((y = bus_line(l)) != -1) {
-		widget_fmt_period(a, sizeof a, bv->achievable_ms);
-		widget_fmt_period(b, sizeof b, bv->wanted_ms);
-		widget_fmt_us(c, sizeof c, bv->round_us);
-		snprintf(line, sizeof line, "refresh %s achievable, %s wanted "
-		    "(round of %d: %s, wire ", bv->achievable_ms > 0 ? a : "?",
-		    b, bv->nmeters, bv->round_us ? c : "?");
-		widget_fmt_us(c, sizeof c, bv->wire_round_us);
-		strncat(line, c, sizeof line - strlen(line) - 1);
-		strncat(line, ")", sizeof line - strlen(line) - 1);
-		widget_put(l->win, y, 2, 0, ui_attr(ui, bv->achievable_ms >
-		    bv->wanted_ms ? TH_WARN : TH_NORMAL), ui->utf8, line);
+	bus_draw_round(ui, l, bv);
+	if ((hint = bus_hint(st, NULL)) != NULL) {
+		snprintf(line, sizeof line, "hint: %s", hint);
+		bus_text(ui, l, 4, 6, ui_attr(ui, TH_WARN), line);
 	}
-	if (bv->achievable_ms > bv->wanted_ms && (y = bus_line(l)) != -1)
-		widget_put(l->win, y, 4, 0, ui_attr(ui, TH_WARN), ui->utf8,
-		    "hint: the bus cannot carry the wanted refresh: raise "
-		    "poll_ms, the line speed, or split the meters over buses");
-	if ((hint = bus_hint(st, NULL)) != NULL && (y = bus_line(l)) != -1)
-		widget_printf(l->win, y, 4, 0, ui_attr(ui, TH_WARN), ui->utf8,
-		    "hint: %s", hint);
 }
 
 /* Width of the meter label column. */
@@ -235,9 +339,34 @@ bus_draw_meter(struct ui *ui, struct bus_lines *l, const struct meter *m)
 		widget_put(l->win, y, x, 0, ui_attr(ui, TH_NORMAL), ui->utf8,
 		    line);
 	}
-	if ((hint = bus_hint(st, m)) != NULL && (y = bus_line(l)) != -1)
-		widget_printf(l->win, y, 4, 0, ui_attr(ui, TH_WARN), ui->utf8,
-		    "hint: %s", hint);
+	if ((hint = bus_hint(st, m)) != NULL) {
+		snprintf(line, sizeof line, "hint: %s", hint);
+		bus_text(ui, l, 4, 6, ui_attr(ui, TH_WARN), line);
+	}
+}
+
+/* Every bus and its meters as logical lines; returns how many. */
+static int
+bus_draw_lines(struct ui *ui, struct bus_lines *l, int nb)
+{
+	const struct meter	*m;
+	int			 i, j, first;
+
+	for (i = 0; i < nb; i++) {
+		bus_draw_bus(ui, l, engine_bus(ui->engine, i));
+		first = 1;
+		for (j = 0; j < ui_nmeters(ui); j++) {
+			m = ui_meter_at(ui, j);
+			if (m->conf->bus != i)
+				continue;
+			if (first)
+				bus_draw_meter_head(ui, l);
+			first = 0;
+			bus_draw_meter(ui, l, m);
+		}
+		bus_line(l);
+	}
+	return l->n;
 }
 
 static void
@@ -245,37 +374,27 @@ bus_draw(void *arg, struct ui *ui, WINDOW *win)
 {
 	struct bus_screen	*s = arg;
 	struct bus_lines	 l = { .win = win, .h = getmaxy(win) };
-	int			 nb, i, j, first;
-	const struct meter	*m;
+	int			 nb;
 	char			 line[64];
 
 	nb = ui->engine != NULL ? engine_nbuses(ui->engine) : 0;
 	s->page = l.h - 2 > 1 ? l.h - 2 : 1;
+	/* count the lines first (nothing is drawn that far down), so End
+	 * and a resize clamp against this draw, not the last one */
+	l.top = INT_MAX / 2;
+	s->total = bus_draw_lines(ui, &l, nb);
 	if (s->top > s->total - s->page)
 		s->top = s->total - s->page;
 	if (s->top < 0)
 		s->top = 0;
+	l.n = 0;
 	l.top = s->top;
 	widget_put(win, 0, 1, 0, ui_attr(ui, TH_HEADER), ui->utf8,
 	    "Buses and meters: counters since start");
-	for (i = 0; i < nb; i++) {
-		bus_draw_bus(ui, &l, engine_bus(ui->engine, i));
-		first = 1;
-		for (j = 0; j < ui_nmeters(ui); j++) {
-			m = ui_meter_at(ui, j);
-			if (m->conf->bus != i)
-				continue;
-			if (first)
-				bus_draw_meter_head(ui, &l);
-			first = 0;
-			bus_draw_meter(ui, &l, m);
-		}
-		bus_line(&l);
-	}
+	bus_draw_lines(ui, &l, nb);
 	if (nb == 0)
 		widget_put(win, 1, 1, 0, ui_attr(ui, TH_WARN), ui->utf8,
 		    "No bus configured.");
-	s->total = l.n;
 	if (s->total > s->page) {
 		snprintf(line, sizeof line, " lines %d-%d of %d ", s->top + 1,
 		    s->top + s->page < s->total ? s->top + s->page : s->total,
@@ -290,7 +409,10 @@ bus_key(void *arg, struct ui *ui, int key)
 {
 	struct bus_screen	*s = arg;
 
-	(void)ui;
+	/* before the first draw the page is not known yet */
+	if (s->page < 1)
+		s->page = ui->body != NULL && getmaxy(ui->body) > 3 ?
+		    getmaxy(ui->body) - 2 : 1;
 	switch (key) {
 	case KEY_UP:
 	case 'k':
@@ -313,7 +435,7 @@ bus_key(void *arg, struct ui *ui, int key)
 		break;
 	case KEY_END:
 	case 'G':
-		s->top = s->total;
+		s->top = INT_MAX / 4;	/* the draw clamps to the last page */
 		break;
 	default:
 		return SCREEN_IGNORED;

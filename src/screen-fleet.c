@@ -353,15 +353,17 @@ fleet_draw(void *arg, struct ui *ui, WINDOW *win)
 {
 	struct fleet	*f = arg;
 	int		 x[FC__COUNT], w[FC__COUNT], i, rows, cur, y, h;
-	char		 head[64], prompt[WIDGET_PROMPT_MAX + 96];
+	char		 head[64], prompt[512];
 	attr_t		 ha = ui_attr(ui, TH_HEADER);
 
 	h = getmaxy(win);
 	if (ui_nmeters(ui) == 0) {
-		widget_printf(win, 1, 2, 0, ui_attr(ui, TH_WARN), ui->utf8,
-		    "No meters configured in %s: add [meter NAME] sections "
-		    "(countis-tui --check-config shows what is read).",
-		    ui->cfg->path != NULL ? ui->cfg->path : "the configuration");
+		snprintf(prompt, sizeof prompt, "No meters configured in %s: "
+		    "add [meter NAME] sections (countis-tui --check-config "
+		    "shows what is read).", ui->cfg->path != NULL ?
+		    ui->cfg->path : "the configuration");
+		widget_wrap(win, 1, 2, 0, h - 2, 2, ui_attr(ui, TH_WARN),
+		    ui->utf8, prompt);
 		return;
 	}
 	fleet_build(f, ui);

@@ -254,7 +254,9 @@ struct mcols {
 static void
 measure_geometry(int cols, struct mcols *c)
 {
-	c->wname = cols >= 120 ? 18 : 14;
+	/* the map's longest names (comboard_version_revision) whole from
+	 * 120 columns; narrower, they are cut in the middle */
+	c->wname = cols >= 120 ? 26 : 14;
 	c->wval = cols >= 120 ? 20 : 12;
 	c->wunit = 5;
 	c->wnum = cols >= 120 ? 12 : 10;
@@ -317,20 +319,33 @@ measure_draw_reg(struct ui *ui, WINDOW *win, int y, const struct mcols *c,
 {
 	enum reg_id		 id = ui_reg_pick(m, r->id, r->alt);
 	const struct reg_def	*d = regmap_get(id);
-	char			 val[48], label[48];
+	char			 val[48], name[48], label[64];
 	enum ui_val		 uv;
 	int64_t			 age;
-	int			 inferred = d->conf == CONF_INFERRED;
+	int			 inferred = d->conf == CONF_INFERRED, vw;
+	attr_t			 va;
 
-	snprintf(label, sizeof label, "%s%s", inferred ? "~" : "",
+	/* names of the map differ at their end: cut in the middle */
+	snprintf(name, sizeof name, "%s%s", inferred ? "~" : "",
 	    r->label != NULL ? r->label : d->name);
+	widget_fit_middle(label, sizeof label, name, c->wname, ui->utf8,
+	    ui->g->ellipsis);
 	widget_put(win, y, c->name, c->wname, ui_attr(ui, inferred ?
 	    TH_INFERRED : TH_NORMAL), ui->utf8, label);
 	uv = ui_reg_text(ui, m, id, r->shift, val, sizeof val, &age);
-	widget_put_right(win, y, c->value, c->wval, ui_attr(ui,
-	    uv == UV_FRESH ? TH_VALUE : TH_STALE), ui->utf8, val);
-	widget_put(win, y, c->unit, c->wunit, ui_attr(ui, TH_UNIT), ui->utf8,
-	    r->unit != NULL ? r->unit : d->unit);
+	va = ui_attr(ui, uv == UV_FRESH ? TH_VALUE : TH_STALE);
+	vw = widget_text_width(val);
+	if (vw > c->wval && !measure_numeric(d)) {
+		/* a date, a name, a hex word: never cut; it has no min, max
+		 * or average, so it takes their columns */
+		widget_put(win, y, c->value, c->spark - c->value - 1, va,
+		    ui->utf8, val);
+	} else
+		widget_put_right(win, y, c->value, c->wval, va, ui->utf8, val);
+	/* a date is shown as one: its raw unit (seconds) does not apply */
+	if (vw <= c->wval && d->type != REG_T_DATETIME)
+		widget_put(win, y, c->unit, c->wunit, ui_attr(ui, TH_UNIT),
+		    ui->utf8, r->unit != NULL ? r->unit : d->unit);
 	if (uv == UV_NONE && ui_reg_poll(ui, id) == UP_NONE &&
 	    ui_reg_poll(ui, r->alt) == UP_NONE)
 		widget_put(win, y, c->spark, c->wspark, ui_attr(ui, TH_STALE),
@@ -373,7 +388,9 @@ measure_draw_clock(struct ui *ui, WINDOW *win, int y, const struct mcols *c,
 	widget_put(win, y, c->value, 0, ui_attr(ui, stale ? TH_STALE :
 	    TH_VALUE), ui->utf8, buf);
 	widget_put(win, y, c->max + 2, 0, ui_attr(ui, TH_INFERRED), ui->utf8,
-	    "meter local time; year encoding inferred");
+	    getmaxx(win) - c->max - 2 >= 40 ?
+	    "meter local time; year encoding inferred" :
+	    "local time; year inferred");
 }
 
 static void
@@ -499,7 +516,13 @@ measure_key(void *arg, struct ui *ui, int key)
 {
 	struct measure	*s = arg;
 
-	(void)ui;
+	/* keys typed right after switching here come before any draw: the
+	 * rows and the page as the draw will have them */
+	measure_visible(s, ui);
+	if (ui->body != NULL && getmaxy(ui->body) > 3)
+		s->page = getmaxy(ui->body) - 2;
+	else if (s->page < 1)
+		s->page = 1;
 	switch (key) {
 	case KEY_UP:
 	case 'k':

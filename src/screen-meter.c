@@ -269,15 +269,48 @@ meter_draw_pages(struct ui *ui, struct meter_screen *s, WINDOW *win, int y)
 	    "  Space next, Left previous");
 }
 
+/* A banner over the full width, wrapped onto as many rows as it needs
+ * (at most maxrows); returns the rows used. */
+static int
+meter_banner(struct ui *ui, WINDOW *win, int y, int maxrows, const char *text)
+{
+	int	cols = getmaxx(win), rows, i;
+	attr_t	a = ui_attr(ui, TH_BANNER);
+
+	rows = widget_wrap(NULL, y, 1, cols - 2, maxrows, 1, a, ui->utf8, text);
+	for (i = 0; i < rows; i++)
+		widget_fill(win, y + i, 0, cols, a);
+	return widget_wrap(win, y, 1, cols - 2, rows, 1, a, ui->utf8, text);
+}
+
+/* "ea_plus_total_10Wh read 13896.68 kWh after 46051.70 kWh". */
+static void
+meter_backwards_text(const struct meter *m, char *buf, size_t len)
+{
+	const struct reg_def	*d = regmap_get(m->energy_backwards_id);
+	const struct reg_sample	*s = meter_get(m, m->energy_backwards_id);
+	char			 now[32], before[32];
+
+	if (s == NULL || !s->v.valid || !d->has_scale ||
+	    fmt_fixed(now, sizeof now, s->v.raw, d->scale_exp, '.') < 0 ||
+	    fmt_fixed(before, sizeof before, s->max, d->scale_exp, '.') < 0) {
+		snprintf(buf, len, "%s", d->name);
+		return;
+	}
+	snprintf(buf, len, "%s read %s %s after %s %s", d->name, now, d->unit,
+	    before, d->unit);
+}
+
 /* T = T1+T2+T3+T4 and monotonic counters: quiet when fine, loud if not. */
 static int
-meter_draw_checks(struct ui *ui, WINDOW *win, int y, const struct meter *m)
+meter_draw_checks(struct ui *ui, WINDOW *win, int y, int maxy,
+    const struct meter *m)
 {
 	static const enum reg_id tid[4] = { REG_EA_PLUS_T1_10WH,
 	    REG_EA_PLUS_T2_10WH, REG_EA_PLUS_T3_10WH, REG_EA_PLUS_T4_10WH };
 	int64_t	 now = ui_now_ms(ui), total, t, sum = 0;
-	char	 a[32], b[32], line[256];
-	int	 i, have, rows = 0, cols = getmaxx(win);
+	char	 a[32], b[32], what[128], line[320];
+	int	 i, have, rows = 0;
 
 	have = meter_raw(m, REG_EA_PLUS_TOTAL_10WH, now, 0, &total);
 	for (i = 0; i < 4 && have; i++) {
@@ -287,20 +320,17 @@ meter_draw_checks(struct ui *ui, WINDOW *win, int y, const struct meter *m)
 	if (!meter_tariffs_consistent(m)) {
 		fmt_fixed(a, sizeof a, sum, -2, '.');
 		fmt_fixed(b, sizeof b, total, -2, '.');
-		snprintf(line, sizeof line, " CHECK FAILED: T1+T2+T3+T4 = %s "
+		snprintf(line, sizeof line, "CHECK FAILED: T1+T2+T3+T4 = %s "
 		    "kWh but %s = %s kWh. Suspect the register map or the "
 		    "word order (high word first).", a, ui->g->sigma, b);
-		widget_fill(win, y + rows, 0, cols, ui_attr(ui, TH_BANNER));
-		widget_put(win, y + rows++, 0, cols, ui_attr(ui, TH_BANNER),
-		    ui->utf8, line);
+		rows += meter_banner(ui, win, y + rows, maxy - y - rows, line);
 	}
 	if (!meter_energy_monotonic(m)) {
-		snprintf(line, sizeof line, " CHECK FAILED: an energy counter "
-		    "went backwards. Suspect the word order or a wrong "
-		    "register (or a replaced meter).");
-		widget_fill(win, y + rows, 0, cols, ui_attr(ui, TH_BANNER));
-		widget_put(win, y + rows++, 0, cols, ui_attr(ui, TH_BANNER),
-		    ui->utf8, line);
+		meter_backwards_text(m, what, sizeof what);
+		snprintf(line, sizeof line, "CHECK FAILED: an energy counter "
+		    "went backwards (%s). Suspect the word order or a wrong "
+		    "register, or a replaced meter.", what);
+		rows += meter_banner(ui, win, y + rows, maxy - y - rows, line);
 	}
 	if (rows == 0) {
 		if (have) {
@@ -311,8 +341,8 @@ meter_draw_checks(struct ui *ui, WINDOW *win, int y, const struct meter *m)
 		} else
 			snprintf(line, sizeof line, "Checks: T = T1+T2+T3+T4 "
 			    "and monotonic counters, once all are read");
-		widget_put(win, y + rows++, 1, 0, ui_attr(ui, TH_OK), ui->utf8,
-		    line);
+		rows += widget_wrap(win, y, 1, 0, maxy - y, 2,
+		    ui_attr(ui, TH_OK), ui->utf8, line);
 	}
 	return rows;
 }
@@ -330,7 +360,11 @@ meter_phase_volts(struct ui *ui, const struct meter *m, char *buf, size_t len)
 	snprintf(buf, len, "V1 %s V, V2 %s V, V3 %s V", v[0], v[1], v[2]);
 }
 
-/* The inferred Err codes and what the bus cannot tell; returns rows. */
+/*
+ * The inferred Err codes and what the bus cannot tell; returns rows. Each
+ * text wraps (its continuation indented under the text, not the code)
+ * rather than being cut at the window's edge.
+ */
 static int
 meter_draw_wiring(struct ui *ui, WINDOW *win, int y, int maxy,
     const struct meter *m)
@@ -340,15 +374,19 @@ meter_draw_wiring(struct ui *ui, WINDOW *win, int y, int maxy,
 	int			 i, y0 = y;
 
 	meter_wiring(m, ui_now_ms(ui), &d);
-	widget_put(win, y++, 1, 0, ui_attr(ui, TH_HEADER), ui->utf8,
-	    "Wiring, inferred from live readings (not the meter's own test):");
-	if (!d.known) {
-		widget_put(win, y++, 3, 0, ui_attr(ui, TH_STALE), ui->utf8,
+	if (y < maxy)
+		y += widget_wrap(win, y, 1, 0, maxy - y, 2,
+		    ui_attr(ui, TH_HEADER), ui->utf8, "Wiring, inferred from "
+		    "live readings (not the meter's own test):");
+	if (!d.known && y < maxy) {
+		y += widget_wrap(win, y, 3, 0, maxy - y, 2,
+		    ui_attr(ui, TH_STALE), ui->utf8,
 		    "not enough fresh readings yet");
-	} else if (d.nerr == 0 || (d.nerr == 1 && d.err_codes[0] == 0)) {
-		widget_put(win, y++, 3, 0, ui_attr(ui, TH_OK), ui->utf8,
-		    d.nerr == 1 ? "Err 0  no error: no reversed current, no "
-		    "V-N inversion, every phase present" :
+	} else if ((d.nerr == 0 || (d.nerr == 1 && d.err_codes[0] == 0)) &&
+	    y < maxy) {
+		y += widget_wrap(win, y, 3, 0, maxy - y, 7, ui_attr(ui, TH_OK),
+		    ui->utf8, d.nerr == 1 ? "Err 0  no error: no reversed "
+		    "current, no V-N inversion, every phase present" :
 		    "no reversed current and no V-N inversion seen (a phase "
 		    "is missing)");
 	}
@@ -357,23 +395,24 @@ meter_draw_wiring(struct ui *ui, WINDOW *win, int y, int maxy,
 			continue;
 		meter_err_text(ui, d.err_codes[i], what, sizeof what);
 		snprintf(line, sizeof line, "Err %d  %s", d.err_codes[i], what);
-		widget_put(win, y++, 3, 0, ui_attr(ui, TH_ERROR), ui->utf8,
-		    line);
+		y += widget_wrap(win, y, 3, 0, maxy - y, 7,
+		    ui_attr(ui, TH_ERROR), ui->utf8, line);
 	}
 	if (y < maxy) {
 		meter_phase_volts(ui, m, volts, sizeof volts);
 		snprintf(line, sizeof line, "Phase pictograms lit when Vn > "
 		    "150 V: %s", volts);
-		widget_put(win, y++, 3, 0, ui_attr(ui, TH_UNIT), ui->utf8, line);
+		y += widget_wrap(win, y, 3, 0, maxy - y, 2,
+		    ui_attr(ui, TH_UNIT), ui->utf8, line);
 	}
 	if (y < maxy)
-		widget_put(win, y++, 1, 0, ui_attr(ui, TH_WARN), ui->utf8,
-		    "Not readable over Modbus: the meter's wiring-test result,"
-		    " Err 01, Err CRC, CS.");
+		y += widget_wrap(win, y, 1, 0, maxy - y, 2,
+		    ui_attr(ui, TH_WARN), ui->utf8, "Not readable over Modbus: "
+		    "the meter's wiring-test result, Err 01, Err CRC, CS.");
 	if (y < maxy)
-		widget_put(win, y++, 1, 0, ui_attr(ui, TH_UNIT), ui->utf8,
-		    "Read those on the meter's LCD (hold MENU 3 s for the "
-		    "wiring test).");
+		y += widget_wrap(win, y, 1, 0, maxy - y, 2,
+		    ui_attr(ui, TH_UNIT), ui->utf8, "Read those on the meter's "
+		    "LCD (hold MENU 3 s for the wiring test).");
 	return y - y0;
 }
 
@@ -427,7 +466,7 @@ meter_draw(void *arg, struct ui *ui, WINDOW *win)
 	if (lcd_pages[s->page].kind == LCD_CS)
 		y += meter_draw_cs_info(ui, s, win, y, m);
 	y++;
-	y += meter_draw_checks(ui, win, y, m);
+	y += meter_draw_checks(ui, win, y, h, m);
 	if (y < h - 1)
 		y++;
 	meter_draw_wiring(ui, win, y, h, m);

@@ -154,6 +154,40 @@ widget_fit(char *out, size_t len, const char *s, int cols, int utf8,
 }
 
 int
+widget_fit_middle(char *out, size_t len, const char *s, int cols, int utf8,
+    const char *ellipsis)
+{
+	const char	*p, *tail;
+	uint32_t	 cp;
+	size_t		 off;
+	int		 ew, head, used, w, total;
+
+	total = text_width_mode(s, utf8);
+	ew = ellipsis != NULL ? text_width_mode(ellipsis, utf8) : 0;
+	if (total <= cols || cols <= ew + 2)
+		return widget_fit(out, len, s, cols, utf8, ellipsis);
+	/* the head: two fifths of what is left after the ellipsis */
+	head = widget_fit(out, len, s, (cols - ew) * 2 / 5, utf8, NULL);
+	off = strlen(out);
+	/* the tail: the last characters that fill the rest */
+	for (p = s, used = 0, tail = NULL; *p != '\0'; p += utf8_next(p, &cp)) {
+		if (tail == NULL && total - used <= cols - ew - head)
+			tail = p;
+		utf8_next(p, &cp);
+		used += char_width(cp, utf8);
+	}
+	if (tail == NULL)
+		tail = p;
+	if (off + strlen(ellipsis) + strlen(tail) >= len)
+		return widget_fit(out, len, s, cols, utf8, ellipsis);
+	memcpy(out + off, ellipsis, strlen(ellipsis));
+	off += strlen(ellipsis);
+	memcpy(out + off, tail, strlen(tail) + 1);
+	w = text_width_mode(out, utf8);
+	return w;
+}
+
+int
 widget_put(WINDOW *win, int y, int x, int width, attr_t attr, int utf8,
     const char *s)
 {
@@ -199,6 +233,93 @@ widget_put_right(WINDOW *win, int y, int x, int width, attr_t attr, int utf8,
 	widget_fill(win, y, x, width - w, attr);
 	return widget_put(win, y, x + width - w, w, attr, utf8, s) +
 	    width - w;
+}
+
+/* Bytes of s that fit in cols columns, ending at a blank when the rest
+ * does not fit too (*next: where the next row starts). */
+static size_t
+wrap_span(const char *s, int cols, int utf8, const char **next)
+{
+	const char	*p = s, *brk = NULL;
+	uint32_t	 cp;
+	int		 n, used = 0;
+
+	while (*p != '\0') {
+		n = utf8_next(p, &cp);
+		if (used + char_width(cp, utf8) > cols)
+			break;
+		if (cp == ' ')
+			brk = p;
+		used += char_width(cp, utf8);
+		p += n;
+	}
+	if (*p == '\0' || brk == NULL || *p == ' ') {
+		*next = p;		/* all of it, or a word cut, or a blank */
+		return (size_t)(p - s);
+	}
+	*next = brk;
+	return (size_t)(brk - s);
+}
+
+int
+widget_wrap_line(const char **sp, int cols, int utf8, char *out, size_t len)
+{
+	const char	*s = *sp, *next;
+	size_t		 n;
+
+	if (len == 0)
+		return 0;
+	out[0] = '\0';
+	while (*s == ' ')
+		s++;
+	if (*s == '\0' || cols <= 0)
+		return 0;
+	n = wrap_span(s, cols, utf8, &next);
+	if (n == 0 && next == s)
+		return 0;		/* not even one character fits */
+	if (n >= len)
+		n = len - 1;
+	memcpy(out, s, n);
+	out[n] = '\0';
+	*sp = next;
+	return 1;
+}
+
+int
+widget_wrap(WINDOW *win, int y, int x, int width, int maxrows, int indent,
+    attr_t attr, int utf8, const char *s)
+{
+	char	buf[512];
+	int	rows = 0, cols, rx;
+
+	if (s == NULL || x < 0 || (win == NULL && width <= 0))
+		return 0;
+	if (win != NULL && (width <= 0 || width > getmaxx(win) - x))
+		width = getmaxx(win) - x;
+	while (*s == ' ')
+		s++;
+	while (*s != '\0' && rows < maxrows &&
+	    (win == NULL || y + rows < getmaxy(win))) {
+		rx = rows == 0 ? x : x + indent;
+		cols = rows == 0 ? width : width - indent;
+		if (cols <= 0)
+			break;
+		if (rows == maxrows - 1) {	/* the rest, clipped */
+			if (win != NULL)
+				widget_put(win, y + rows, rx, cols, attr, utf8,
+				    s);
+			rows++;
+			break;
+		}
+		if (!widget_wrap_line(&s, cols, utf8, buf, sizeof buf))
+			break;
+		if (win != NULL)
+			widget_put(win, y + rows, rx, cols, attr, utf8, buf);
+		rows++;
+		while (*s == ' ')
+			s++;
+	}
+	return rows;
 }
 
 int

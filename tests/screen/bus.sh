@@ -32,6 +32,24 @@ s=$(scr_cap)
 like "$s" 'latency p50 [0-9.]+ m?s +p99 [0-9.]+ m?s +load +[0-9]+%' "bus latency p50/p99 and load"
 like "$s" 'refresh [0-9.]+ m?s achievable, 1\.0 s wanted' "achievable refresh against wanted"
 like "$s" 'exceptions 02x[0-9]+' "exceptions counted by code"
+# The measured round and its wire time cover the same cycles (a full poll
+# of each identified E34, an identification read of the others), so the
+# measured one is never the smaller: "round: 166 ms for one cycle of each
+# meter, 120 ms of it on the wire at 19200 baud (1 full poll, 2 ...)"
+to_ms() { awk '{ v = $1; if ($2 == "s") v *= 1000; if ($2 == "us") v /= 1000; print v }'; }
+round_line() { scr_cap | grep -E '^  round: ' | head -1; }
+like "$(round_line)" '^  round: [0-9.]+ m?s for one cycle of each meter, [0-9.]+ m?s of it on the wire' \
+    "the round: measured, and the wire time it includes"
+r=$(round_line | sed -E 's/^  round: ([0-9.]+ m?s) .*/\1/' | to_ms)
+wt=$(round_line | sed -E 's/.* meter, ([0-9.]+ m?s) .*/\1/' | to_ms)
+awk -v r="$r" -v w="$wt" 'BEGIN { exit !(r >= w && w > 0) }' &&
+    ok "measured round ($r ms) >= its wire time ($wt ms)" ||
+    not_ok "measured round >= its wire time" "$(round_line)"
+# (wrapped at 100 columns: judged on the text with its lines joined)
+joined_has() { scr_cap | tr -s ' \n' '  ' | grep -Eq -- "$1"; }
+wait_for 20 joined_has '\(1 full poll, [0-9] identification reads?(; 1 offline left out)?\)' &&
+    ok "says what the round is made of" ||
+    not_ok "says what the round is made of" "$(scr_cap)"
 # (a healthy meter may see a timeout when the machine stalls: not asserted)
 scr_expect 20 'Fine one +1 ok +[0-9]+ +[1-9][0-9]* +[0-9]+ +[0-9]+ +0 +[0-9.]+ ms' "a healthy meter: answers, latency"
 scr_expect 20 'Silent two +2 (timeout|offline) +[0-9]+ +0 +[1-9][0-9]* ' "a dead meter: timeouts, no answers"

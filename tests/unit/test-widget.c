@@ -252,6 +252,18 @@ test_widget__fit(void)
 	T_EQ_STR(b, "");
 	T_EQ_INT(widget_fit(b, sizeof b, "abc", 1, 1, NULL), 1);
 	T_EQ_STR(b, "a");
+	/* names that differ at their end keep it */
+	T_EQ_INT(widget_fit_middle(b, sizeof b, "overflow_count_Ea_plus", 14, 1,
+	    "~"), 14);
+	T_EQ_STR(b, "overf~_Ea_plus");
+	widget_fit_middle(b, sizeof b, "overflow_count_T1", 14, 1, "~");
+	T_EQ_STR(b, "overf~count_T1");
+	widget_fit_middle(b, sizeof b, "comboard_version_revision", 14, 1,
+	    "\xe2\x80\xa6");
+	T_EQ_STR(b, "combo\xe2\x80\xa6revision");
+	T_EQ_INT(widget_text_width(b), 14);
+	T_EQ_INT(widget_fit_middle(b, sizeof b, "fits", 14, 1, "~"), 4);
+	T_EQ_STR(b, "fits");
 }
 
 static void
@@ -292,6 +304,46 @@ test_widget__put_ascii_and_utf8(void)
 	T_OK(mvwin_wch(w, 3, 1, &cc) == OK);
 	T_OK(getcchar(&cc, wc, &a, &pair, NULL) == OK);
 	T_EQ_INT(wc[0], 0x03A3);	/* right-aligned by columns, not bytes */
+}
+
+/* Long explanations wrap at blanks instead of being cut (issue 4). */
+static void
+test_widget__wrap(void)
+{
+	clear_win();
+	T_EQ_INT(widget_wrap(w, 0, 2, 20, 4, 3, A_NORMAL, 1,
+	    "Err 9  voltage inversion between V3 and Neutral"), 3);
+	T_EQ_STR(row(0), "  Err 9  voltage");
+	T_EQ_STR(row(1), "     inversion between");	/* 17 columns */
+	T_EQ_STR(row(2), "     V3 and Neutral");
+	T_EQ_STR(row(3), "");
+	/* fits on one row: one row */
+	clear_win();
+	T_EQ_INT(widget_wrap(w, 0, 0, 0, 4, 2, A_NORMAL, 1, "short text"), 1);
+	T_EQ_STR(row(0), "short text");
+	/* a word longer than a row is cut, then the rest goes on */
+	clear_win();
+	T_EQ_INT(widget_wrap(w, 0, 0, 6, 4, 0, A_NORMAL, 0,
+	    "abcdefghij kl"), 3);
+	T_EQ_STR(row(0), "abcdef");
+	T_EQ_STR(row(1), "ghij");
+	T_EQ_STR(row(2), "kl");
+	/* the last row allowed takes what is left, clipped */
+	clear_win();
+	T_EQ_INT(widget_wrap(w, 0, 0, 8, 2, 0, A_NORMAL, 0,
+	    "one two three four five"), 2);
+	T_EQ_STR(row(0), "one two");
+	T_EQ_STR(row(1), "three fo");
+	/* columns, not bytes: a UTF-8 word counts its characters */
+	clear_win();
+	T_EQ_INT(widget_wrap(w, 0, 0, 7, 3, 0, A_NORMAL, 1,
+	    "\xe2\x88\x9a" "3 x \xce\xa3\xce\xa3\xce\xa3 ok"), 2);
+	T_EQ_INT(widget_wrap(w, 6, 0, 10, 1, 0, A_NORMAL, 1, ""), 0);
+	T_EQ_INT(widget_wrap(w, 7, 0, 10, 3, 0, A_NORMAL, 1, "a b"), 1);
+	/* counting only: the same rows, nothing drawn */
+	T_EQ_INT(widget_wrap(NULL, 0, 2, 20, 9, 3, A_NORMAL, 1,
+	    "Err 9  voltage inversion between V3 and Neutral"), 3);
+	T_EQ_INT(widget_wrap(NULL, 0, 0, 0, 9, 0, A_NORMAL, 1, "x"), 0);
 }
 
 static void
@@ -364,6 +416,7 @@ main(void)
 	w = newwin(8, 40, 0, 0);
 	T_RUN(test_widget__put_clips);
 	T_RUN(test_widget__put_ascii_and_utf8);
+	T_RUN(test_widget__wrap);
 	T_RUN(test_widget__bar_spark_phases);
 	T_RUN(test_widget__big_and_box);
 	delwin(w);
