@@ -352,7 +352,8 @@ measure_draw_reg(struct ui *ui, WINDOW *win, int y, const struct mcols *c,
 		    ui->utf8, "not polled");
 	else if (uv == UV_NONE && m->cycles > 0)
 		widget_put(win, y, c->spark, c->wspark, ui_attr(ui, TH_STALE),
-		    ui->utf8, "not read yet");
+		    ui->utf8, m->status == MS_NOT_E34 ? "not an E34" :
+		    "not read yet");
 	measure_stats(ui, win, y, c, meter_get(m, id), d, r->shift, uv, age);
 }
 

@@ -126,6 +126,18 @@ meter_err_text(const struct ui *ui, int code, char *buf, size_t len)
 	snprintf(buf, len, "code not in the leaflet");
 }
 
+/* Why a meter has no value to show: "not read yet", or a reason that
+ * will not go away by waiting. */
+static const char *
+meter_why_none(const struct meter *m)
+{
+	if (m->status == MS_NOT_E34)
+		return "not an E34: not read";
+	if (m->ok_cycles == 0 && m->cycles > 0)
+		return "no answer yet";
+	return "not read yet";
+}
+
 /* Header: label, bus/address, state, identification. */
 static void
 meter_draw_header(struct ui *ui, WINDOW *win, const struct meter *m)
@@ -241,7 +253,7 @@ meter_draw_lcd(struct ui *ui, struct meter_screen *s, WINDOW *win, int y,
 		    "%s  (old: read %s ago)", p->title, age);
 	} else if (uv == UV_NONE && p->kind != LCD_CS)
 		snprintf(line + strlen(line), sizeof line - strlen(line),
-		    "%s  (not read yet)", p->title);
+		    "%s  (%s)", p->title, meter_why_none(m));
 	else
 		snprintf(line + strlen(line), sizeof line - strlen(line),
 		    "%s", p->title);
@@ -338,7 +350,10 @@ meter_draw_checks(struct ui *ui, WINDOW *win, int y, int maxy,
 			snprintf(line, sizeof line, "Checks ok: T1+T2+T3+T4 = %s "
 			    "= %s kWh; no counter went backwards", ui->g->sigma,
 			    a);
-		} else
+		} else if (m->status == MS_NOT_E34)
+			snprintf(line, sizeof line, "Checks: none, the device "
+			    "at this address is not an E34");
+		else
 			snprintf(line, sizeof line, "Checks: T = T1+T2+T3+T4 "
 			    "and monotonic counters, once all are read");
 		rows += widget_wrap(win, y, 1, 0, maxy - y, 2,
@@ -380,7 +395,8 @@ meter_draw_wiring(struct ui *ui, WINDOW *win, int y, int maxy,
 		    "live readings (not the meter's own test):");
 	if (!d.known && y < maxy) {
 		y += widget_wrap(win, y, 3, 0, maxy - y, 2,
-		    ui_attr(ui, TH_STALE), ui->utf8,
+		    ui_attr(ui, TH_STALE), ui->utf8, m->status == MS_NOT_E34 ?
+		    "nothing to infer: not an E34" :
 		    "not enough fresh readings yet");
 	} else if ((d.nerr == 0 || (d.nerr == 1 && d.err_codes[0] == 0)) &&
 	    y < maxy) {
