@@ -63,6 +63,7 @@ struct bus_xfer {
 	const void	*tag;		/* the submitter's (e.g. its poll_req) */
 	int		 other_unit;	/* RTU: an answer from this unit came
 					 * instead (late after its timeout) */
+	int		 rx_started;	/* RTU read: some answer arrived */
 };
 
 void	bus_link_init(struct bus_link *, const struct bus_conf *, int timeout_ms);
@@ -102,6 +103,8 @@ struct bus_job {
 	int			 meter;		/* index in the engine */
 	int			 unit;
 	int			 identify;	/* x[0] magic, x[1] name come first */
+	int			 with_info;	/* the identification details set */
+	int			 with_slow;	/* the slow set */
 	int			 guarded;	/* set by bus_job_guard() only */
 	int			 nx;
 	struct bus_xfer		 x[BUS_JOB_MAX];

@@ -15,6 +15,7 @@
  * poll.c's and engine.c's business.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -193,8 +194,9 @@ static int
 bus_rtu_read(struct bus_link *l, int unit, struct bus_xfer *x, int64_t t0)
 {
 	uint8_t		req[6], rsp[MODBUS_RTU_MAX_ADU_LENGTH];
+	struct pollfd	pfd;
 	int64_t		due_us, left_us;
-	int		n, i;
+	int		n, i, r;
 
 	req[0] = (uint8_t)unit;
 	req[1] = 0x03;
@@ -212,8 +214,21 @@ bus_rtu_read(struct bus_link *l, int unit, struct bus_xfer *x, int64_t t0)
 	left_us = (int64_t)l->timeout_ms * 1000 - (bus_now_us() - t0);
 	if (left_us < 1000)
 		left_us = 1000;
-	modbus_set_response_timeout(l->ctx, (uint32_t)(left_us / 1000000),
-	    (uint32_t)(left_us % 1000000));
+	/*
+	 * Wait for the first byte ourselves: silence until the response
+	 * timeout is a timeout, whatever the host's load; an answer that
+	 * starts and then stops is a corrupt one.
+	 */
+	pfd.fd = modbus_get_socket(l->ctx);
+	pfd.events = POLLIN;
+	do
+		r = poll(&pfd, 1, (int)((left_us + 999) / 1000));
+	while (r == -1 && errno == EINTR);
+	if (r == 0) {
+		errno = ETIMEDOUT;
+		return -1;
+	}
+	x->rx_started = 1;
 	n = modbus_receive_confirmation(l->ctx, rsp);
 	modbus_set_response_timeout(l->ctx, (uint32_t)l->timeout_ms / 1000,
 	    (uint32_t)(l->timeout_ms % 1000) * 1000);
@@ -248,6 +263,7 @@ bus_link_xfer(struct bus_link *l, int unit, struct bus_xfer *x)
 
 	x->ran = 1;
 	x->other_unit = 0;
+	x->rx_started = 0;
 	x->outcome = ST_IO;
 	x->exc_code = 0;
 	x->err_no = 0;
@@ -293,13 +309,14 @@ bus_link_xfer(struct bus_link *l, int unit, struct bus_xfer *x)
 		return -1;
 	}
 	/*
-	 * A timeout well before, or well after, the response timeout was the
-	 * byte timeout: an answer started and broke off (e.g. a corrupted byte
-	 * count). Silence ends right at the response timeout.
+	 * An answer that started and broke off (e.g. a corrupted byte count)
+	 * ends in the byte timeout: a corrupt answer, not silence. The RTU
+	 * read knows whether a byte came; elsewhere, a timeout well before the
+	 * response timeout tells.
 	 */
-	if (x->outcome == ST_TIMEOUT &&
-	    ((int64_t)x->lat_us + 1000 < (int64_t)l->timeout_ms * 1000 ||
-	    (int64_t)x->lat_us > (int64_t)l->timeout_ms * 1000 + 10000))
+	if (x->outcome == ST_TIMEOUT && (x->rx_started ||
+	    (!(!x->write && l->conf->type == BUS_RTU) &&
+	    (int64_t)x->lat_us + 1000 < (int64_t)l->timeout_ms * 1000)))
 		x->outcome = ST_CRC;
 	x->busy_us = x->lat_us + (x->outcome == ST_TIMEOUT ? 0 : l->t35_us);
 	if (x->outcome != ST_ANSWER && x->outcome != ST_EXCEPTION)

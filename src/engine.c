@@ -34,6 +34,7 @@ struct mstate {
 	ev_timer	 probe;		/* offline: back-off probes */
 	int		 busy;		/* a cycle or probe job is queued/running */
 	int		 need_ident;
+	int		 need_info;	/* details not yet read whole */
 	int64_t		 slow_next_ms;
 	int64_t		 foreign_next_ms;
 	int		 backoff_ms;
@@ -135,13 +136,19 @@ eng_submit_cycle(struct mstate *ms)
 		eng_job_add_set(j, &eng->plan.magic);
 		eng_job_add_set(j, &eng->plan.name);
 		if (!eng->batch_cycles)
-			eng_job_add_set(j, &eng->plan.info);
+			ms->need_info = 1;
+	}
+	/* details and slow set: again next cycle until read whole */
+	if (ms->need_info && !eng->batch_cycles) {
+		eng_job_add_set(j, &eng->plan.info);
+		j->with_info = 1;
 	}
 	eng_job_add_set(j, &eng->plan.fast);
 	slow = eng->batch_cycles ? eng->batch_slow && ms->batch_n == 0 :
 	    j->identify || now >= ms->slow_next_ms;
 	if (slow) {
 		eng_job_add_set(j, &eng->plan.slow);
+		j->with_slow = 1;
 		ms->slow_next_ms = now + eng->plan.slow_every_ms;
 	}
 	ms->busy = 1;
@@ -465,8 +472,13 @@ eng_cycle_done(struct mstate *ms, struct ebus *eb, struct bus_job *j)
 	if (j->ident != IDENT_FOREIGN)
 		for (i = 0; i < j->nx; i++)
 			eng_store_xfer(m, &j->x[i], j->end_ms, j->end_wall_ms);
-	if (j->identify && j->ident == IDENT_E34)
+	if ((j->identify && j->ident == IDENT_E34) ||
+	    (!j->identify && j->with_info))
 		eng_fill_ident(m);
+	if (eng_all_ran(j) || (j->identify && j->ident == IDENT_FOREIGN))
+		ms->need_info = 0;
+	else if (j->with_slow && !eng->batch_cycles)
+		ms->slow_next_ms = 0;	/* a failed slow read: again next cycle */
 	eng_cycle_status(m, j);
 	failed = m->status == MS_TIMEOUT || m->status == MS_IO ||
 	    (m->status == MS_EXCEPTION && m->exc_code >= 10);
