@@ -41,6 +41,9 @@
 #define UI_MIN_ROWS	24
 #define UI_MAX_SCREENS	16
 
+struct ui_record;
+struct ui_write;
+
 struct ui {
 	struct ev_loop		*loop;
 	struct engine		*engine;
@@ -75,6 +78,10 @@ struct ui {
 	/* How the engine reads each register (enum ui_poll), from its plan. */
 	unsigned char		 reg_poll[REG__COUNT];
 	int			 slow_every_ms;
+
+	/* On every screen: CSV recording (R, X) and guarded writes (t, C). */
+	struct ui_record	*rec;
+	struct ui_write		*wr;
 
 	ev_io			 input;
 	ev_signal		 sig_int, sig_term, sig_hup, sig_winch;

@@ -35,8 +35,6 @@ static const struct screen_help cm_help[] = {
 	{ "c", "cancel the finder or the scan" },
 	{ "a", "write the meters found to a new config file in export_dir" },
 	{ "r", "write the commissioning report (Markdown and CSV)" },
-	{ "R  X", "start / stop CSV recording; CSV snapshot now" },
-	{ "t  C", "select the tariff; set the clock (writes = on only)" },
 	{ NULL, NULL }
 };
 
@@ -50,8 +48,7 @@ struct cms_found {
 
 struct cm_screen {
 	struct ui		*ui;
-	struct ui_record	*rec;
-	struct ui_write		 wr;
+	struct ui_record	*rec;		/* the console's (ui->rec) */
 
 	enum cms_job		 job;
 	struct scan		*scan;		/* the running or last scan */
@@ -159,8 +156,7 @@ cm_open(struct ui *ui)
 	if ((s = calloc(1, sizeof *s)) == NULL)
 		return NULL;
 	s->ui = ui;
-	s->rec = ui_record_new(ui);
-	ui_write_init(&s->wr, ui);
+	s->rec = ui->rec;
 	s->found_at = -1;
 	ev_timer_init(&s->step, cms_step_cb, 0, 0);
 	return s;
@@ -177,8 +173,6 @@ cm_close(void *arg)
 	scan_free(s->scan);
 	scan_free(s->old);
 	cms_release(s);
-	ui_record_free(s->rec);
-	ui_write_release(&s->wr);
 	free(s);
 }
 
@@ -619,12 +613,11 @@ cm_draw(void *arg, struct ui *ui, WINDOW *win)
 	ui_record_status(s->rec, rec, sizeof rec);
 	widget_printf(win, h - 2, 1, 0, ui_attr(ui, rec[0] ? TH_WARN :
 	    TH_UNIT), ui->utf8, "%s", rec[0] ? rec : s->report_md[0] ?
-	    s->report_md : s->wr.result);
+	    s->report_md : ui->wr != NULL ? ui->wr->result : "");
 	widget_printf(win, h - 1, 1, 0, ui_attr(ui, TH_UNIT), ui->utf8,
 	    "r report  R record  X snapshot  t tariff  C clock  (writes %s)",
 	    ui->cfg->writes ? "on" : "off");
 	cms_draw_scan(s, win, y, h - 2, w);
-	ui_write_draw(&s->wr, win);
 }
 
 static enum screen_key
@@ -633,9 +626,6 @@ cm_key(void *arg, struct ui *ui, int key)
 	struct cm_screen	*s = arg;
 	const struct meter	*m = ui_meter(ui);
 
-	if (ui_write_open(&s->wr) || key == UI_WRITE_KEY_TARIFF ||
-	    key == UI_WRITE_KEY_CLOCK)
-		return ui_write_key(&s->wr, key);
 	if (s->confirm_overwrite) {
 		s->confirm_overwrite = 0;
 		if (key == 'y' || key == 'Y')
@@ -645,8 +635,6 @@ cm_key(void *arg, struct ui *ui, int key)
 			    strrchr(s->cfg_path, '/') + 1);
 		return SCREEN_HANDLED;
 	}
-	if (ui_record_key(s->rec, ui, key) == SCREEN_HANDLED)
-		return SCREEN_HANDLED;
 	if (m == NULL)
 		return SCREEN_IGNORED;
 	switch (key) {

@@ -23,6 +23,8 @@
 #include "pollplan.h"
 #include "ui-marks.h"
 #include "ui.h"
+#include "ui-record.h"
+#include "ui-write.h"
 
 /*
  * The screens, in any order (the keys 1..9 and Tab follow their hotkeys).
@@ -53,6 +55,10 @@ static const struct screen_help ui_global_help[] = {
 	{ "Tab  S-Tab", "next / previous screen" },
 	{ "[  ]", "previous / next meter" },
 	{ "?  F1", "this help (any key closes it)" },
+	{ "R", "start / stop recording every poll to CSV (export_dir)" },
+	{ "X", "snapshot: one CSV row per meter, now" },
+	{ "t", "set the selected meter's tariff (writes = on, confirmed)" },
+	{ "C", "set its clock to this computer's (writes = on, confirmed)" },
 	{ "^L", "repaint the terminal" },
 	{ "q", "quit" },
 	{ NULL, NULL }
@@ -520,19 +526,25 @@ ui_draw_status(struct ui *ui)
 		[UH_FAILING] = "failing", [UH_WAITING] = "waiting",
 	};
 	char	left[256], right[160], word[32];
-	int	count[UH__COUNT] = { 0 }, i, n = ui_nmeters(ui);
+	int	count[UH__COUNT] = { 0 }, i, n = ui_nmeters(ui), msg;
 	size_t	off;
 
 	for (i = 0; i < n; i++)
 		count[ui_meter_health(ui, ui_meter_at(ui, i), word,
 		    sizeof word)]++;
-	if (ui->msg[0] != '\0' && ui_now_ms(ui) < ui->msg_until_ms)
+	msg = ui->msg[0] != '\0' && ui_now_ms(ui) < ui->msg_until_ms;
+	if (msg)
 		snprintf(left, sizeof left, " %s", ui->msg);
 	else
 		snprintf(left, sizeof left, " ? help  Tab next screen  "
 		    "q quit");
-	off = (size_t)snprintf(right, sizeof right, "%d meter%s: %d ok", n,
-	    n == 1 ? "" : "s", count[UH_OK]);
+	right[0] = '\0';	/* the recording, unless a message needs room */
+	if (ui->rec != NULL && !msg)
+		ui_record_status(ui->rec, right, sizeof right - 64);
+	off = strlen(right);
+	off += (size_t)snprintf(right + off, sizeof right - off,
+	    "%s%d meter%s: %d ok", off > 0 ? "  " : "", n, n == 1 ? "" : "s",
+	    count[UH_OK]);
 	for (i = UH_MARKED; i < UH__COUNT && off < sizeof right; i++)
 		if (count[i] > 0)
 			off += (size_t)snprintf(right + off, sizeof right - off,
@@ -580,6 +592,8 @@ ui_redraw(struct ui *ui)
 		ui_draw_title(ui);
 		werase(ui->body);
 		ops->draw(ui->state[ui->cur], ui, ui->body);
+		if (ui->wr != NULL)
+			ui_write_draw(ui->wr, ui->body);
 		wnoutrefresh(ui->body);
 		ui_draw_status(ui);
 		if (ui->help)
@@ -629,6 +643,12 @@ ui_key(struct ui *ui, int ch)
 			ui_quit(ui, EXIT_OK);
 		return;
 	}
+	/* a write prompt takes every key while it is open */
+	if (ui->wr != NULL && (ui_write_open(ui->wr) ||
+	    ch == UI_WRITE_KEY_TARIFF || ch == UI_WRITE_KEY_CLOCK)) {
+		ui_write_key(ui->wr, ch);
+		return;
+	}
 	if (ops->key != NULL) {
 		r = ops->key(ui->state[ui->cur], ui, ch);
 		if (r == SCREEN_HANDLED)
@@ -638,6 +658,9 @@ ui_key(struct ui *ui, int ch)
 			return;
 		}
 	}
+	if (ui->rec != NULL && ui_record_key(ui->rec, ui, ch) ==
+	    SCREEN_HANDLED)
+		return;
 	n = ui_nmeters(ui);
 	switch (ch) {
 	case 'q':
@@ -896,6 +919,9 @@ ui_start(struct ui *ui, struct engine *eng, struct err *e)
 	refresh();	/* stdscr is never drawn on, so wgetch never repaints it */
 	ui_layout(ui);
 
+	ui->rec = ui_record_new(ui);
+	if ((ui->wr = calloc(1, sizeof *ui->wr)) != NULL)
+		ui_write_init(ui->wr, ui);
 	for (i = 0; i < NSCREENS; i++)
 		ui->state[i] = screens[i]->open != NULL ?
 		    screens[i]->open(ui) : NULL;
@@ -934,6 +960,13 @@ ui_stop(struct ui *ui)
 		if (screens[i]->close != NULL && ui->state[i] != NULL)
 			screens[i]->close(ui->state[i]);
 		ui->state[i] = NULL;
+	}
+	ui_record_free(ui->rec);	/* stops a recording, writes what it can */
+	ui->rec = NULL;
+	if (ui->wr != NULL) {
+		ui_write_release(ui->wr);
+		free(ui->wr);
+		ui->wr = NULL;
 	}
 	if (ui->title != NULL)
 		delwin(ui->title);

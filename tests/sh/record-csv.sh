@@ -121,6 +121,28 @@ is "$("$PYTHON" -c 'import csv,sys; r=list(csv.reader(open(sys.argv[1]))); print
 scr_keys q
 scr_wait 10 'EXIT=0' || not_ok "q quits" "$(scr_cap)"
 
+# R and X work on every screen: record from Fleet, the status line counts.
+rm -f "$T_TMP"/rec/record-*.csv
+scr_start 100 30 C.UTF-8 -c "$T_TMP/rec.ini"
+scr_body_wait 20 'Meter one +line/1 +ok' || not_ok "console up" "$(scr_cap)"
+scr_keys R
+if wait_for 20 rows_at_least 4; then
+	ok "R on Fleet records; the status line counts rows ($(rows_shown))"
+else
+	not_ok "R on Fleet records; the status line counts rows" "$(scr_cap)"
+fi
+scr_keys 2 R
+scr_wait 5 'recording stopped: [0-9]+ rows in ' || not_ok "R on Meter stops it" "$(scr_cap)"
+fleet_file=$(ls "$T_TMP"/rec/record-*.csv)
+check "the Fleet recording parses with one row per meter per cycle" "$PYTHON" -c "
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+assert len(rows) >= 4, len(rows)
+assert set(r['meter'] for r in rows) == {'one', 'two'}, rows
+" "$fleet_file"
+scr_keys q
+scr_wait 10 'EXIT=0' || not_ok "q quits" "$(scr_cap)"
+
 # An export_dir that does not exist.
 scr_start 100 30 C.UTF-8 -c "$T_TMP/bad.ini"
 scr_body_wait 20 'Meter one +line/1 +ok' || not_ok "console up" "$(scr_cap)"

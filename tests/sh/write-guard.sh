@@ -38,9 +38,13 @@ scr_keys y C
 scr_wait 5 'writes are off.*nothing was sent to Meter one \(line/1\)' ||
     not_ok "writes off: C says why" "$(scr_cap)"
 unlike "$(scr_cap)" 'Set the clock' "writes off: no clock prompt"
-# let the engine run two more cycles, then look at the simulator's log
+# the keys work on every screen: t on Fleet says the same
 scr_keys 1
 wait_for 10 scr_body_has 'Meter one'
+scr_keys t
+scr_wait 5 'writes are off \(off\.ini, \[console\] writes\): nothing was sent' ||
+    not_ok "writes off: t on Fleet says why" "$(scr_cap)"
+# let the engine run two more cycles, then look at the simulator's log
 n=$(writes)
 is "$n" 0 "writes off: the simulator received no write"
 is "$(scr_ctl '1 status' | sed 's/.*tariff //')" 1 "writes off: tariff still 1"
