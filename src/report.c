@@ -66,12 +66,27 @@ report_rows_meter(const struct report_in *in, report_emit_fn *emit, void *ctx)
 	    m->status == MS_UNKNOWN ? "not polled yet" : "");
 }
 
+
+/* Where a value comes from, from the register map: "0xC37A" or a range. */
+static const char *
+report_where(enum reg_id first, enum reg_id last, char *buf, size_t len)
+{
+	const struct reg_def	*a = regmap_get(first), *b = regmap_get(last);
+
+	if (first == last && a->count == 1)
+		snprintf(buf, len, "0x%04X", (unsigned)a->addr);
+	else
+		snprintf(buf, len, "0x%04X..0x%04X", (unsigned)a->addr,
+		    (unsigned)(b->addr + b->count - 1));
+	return buf;
+}
+
 static void
 report_rows_identity(const struct report_in *in, report_emit_fn *emit,
     void *ctx)
 {
 	const struct meter_ident	*id = &in->m->ident;
-	char				 buf[32];
+	char				 buf[32], where[24];
 
 	if (!id->done) {
 		emit(ctx, "identity", "identified", "no", "",
@@ -80,14 +95,25 @@ report_rows_identity(const struct report_in *in, report_emit_fn *emit,
 	}
 	emit(ctx, "identity", "identified", id->is_e34 ? "COUNTIS E34" :
 	    "foreign device", "", "");
-	emit(ctx, "identity", "vendor", id->vendor, "", "0xC37A");
-	emit(ctx, "identity", "extended_name", id->ext_name, "", "0xC38A");
-	emit(ctx, "identity", "product_name", id->product_name, "", "0xC382");
-	emit(ctx, "identity", "serial", id->serial, "", "0xC358..0xC35C");
+	emit(ctx, "identity", "vendor", id->vendor, "",
+	    report_where(REG_VENDOR_NAME, REG_VENDOR_NAME, where, sizeof where));
+	emit(ctx, "identity", "extended_name", id->ext_name, "",
+	    report_where(REG_EXTENDED_NAME, REG_EXTENDED_NAME, where,
+	    sizeof where));
+	emit(ctx, "identity", "product_name", id->product_name, "",
+	    report_where(REG_PRODUCT_NAME, REG_PRODUCT_NAME, where,
+	    sizeof where));
+	emit(ctx, "identity", "serial", id->serial, "",
+	    report_where(REG_SERIAL_AA_SS, REG_SERIAL_RESERVE, where,
+	    sizeof where));
 	fmt_fixed(buf, sizeof buf, id->sw_version, -2, '.');
-	emit(ctx, "identity", "software_version", buf, "", "0xC357");
+	emit(ctx, "identity", "software_version", buf, "",
+	    report_where(REG_SOFTWARE_VERSION, REG_SOFTWARE_VERSION, where,
+	    sizeof where));
 	fmt_fixed(buf, sizeof buf, id->table_version, -2, '.');
-	emit(ctx, "identity", "table_version", buf, "", "0xC356");
+	emit(ctx, "identity", "table_version", buf, "",
+	    report_where(REG_JBUS_TABLE_VERSION, REG_JBUS_TABLE_VERSION, where,
+	    sizeof where));
 	emit(ctx, "identity", "metrology_checksum_cs", "", "",
 	    "not readable over Modbus: read it off the LCD");
 }

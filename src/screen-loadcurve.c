@@ -16,6 +16,7 @@
 #include "chart.h"
 #include "lc-fetch.h"
 #include "loadcurve.h"
+#include "regmap.h"
 #include "ui.h"
 
 _Static_assert(LC_MARK_INCOMPLETE == CHART_MARK_INCOMPLETE &&
@@ -174,8 +175,10 @@ lc_draw_head(struct lc_screen *s, WINDOW *win, const struct meter *m,
 		return y;
 	lc_fmt_short(c->rec[0].t2000, a, sizeof a);
 	lc_fmt_short(c->rec[c->n - 1].t2000, b, sizeof b);
-	snprintf(line, sizeof line, "period %d min (time stamps; 0xF012 = %d) "
-	    " %s .. %s meter time", c->period_s / 60, c->hdr.period_reg, a, b);
+	snprintf(line, sizeof line, "period %d min (time stamps; 0x%04X = %d) "
+	    " %s .. %s meter time", c->period_s / 60,
+	    (unsigned)regmap_get(REG_LC_INTEGRATION_PERIOD)->addr,
+	    c->hdr.period_reg, a, b);
 	widget_put(win, y++, 1, 0, ui_attr(ui, TH_UNIT), ui->utf8, line);
 	snprintf(line, sizeof line, "%zu records  gaps %d (%d intervals "
 	    "missing, x)  incomplete %d (!)%s%s", c->n, c->ngaps, c->nmissing,
