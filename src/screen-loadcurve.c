@@ -152,10 +152,10 @@ lc_draw_head(struct lc_screen *s, WINDOW *win, const struct meter *m,
 	    ui->cfg->buses[m->conf->bus].name, m->conf->address);
 	if (c == NULL) {
 		widget_printf(win, y++, 1, 0, ui_attr(ui, TH_NORMAL), ui->utf8,
-		    "Enter reads the curve stored in the meter, %d days back, "
-		    "page by page (%.0f ms a page on the wire).", LCS_DEPTH_DAYS,
-		    lc_page_wire_us(bus_char_us(&ui->cfg->buses[m->conf->bus]),
-		    ui->cfg->buses[m->conf->bus].baud) / 1000.0);
+		    "Enter reads %d days of the stored curve (%ld ms a page on "
+		    "the wire).", LCS_DEPTH_DAYS, (long)((lc_page_wire_us(
+		    bus_char_us(&ui->cfg->buses[m->conf->bus]),
+		    ui->cfg->buses[m->conf->bus].baud) + 500) / 1000));
 		return y;
 	}
 	p = lc_fetch_progress(s->f);
@@ -175,8 +175,8 @@ lc_draw_head(struct lc_screen *s, WINDOW *win, const struct meter *m,
 		return y;
 	lc_fmt_short(c->rec[0].t2000, a, sizeof a);
 	lc_fmt_short(c->rec[c->n - 1].t2000, b, sizeof b);
-	snprintf(line, sizeof line, "period %d min (time stamps; 0x%04X = %d) "
-	    " %s .. %s meter time", c->period_s / 60,
+	snprintf(line, sizeof line, "period %d min (stamps; 0x%04X = %d)  "
+	    "%s..%s meter time", c->period_s / 60,
 	    (unsigned)regmap_get(REG_LC_INTEGRATION_PERIOD)->addr,
 	    c->hdr.period_reg, a, b);
 	widget_put(win, y++, 1, 0, ui_attr(ui, TH_UNIT), ui->utf8, line);

@@ -24,7 +24,7 @@ need_screen() {
 scr_start 100 30 C.UTF-8 -c "$T_TMP/lce.ini"
 scr_body_wait 20 'Feeder one +line/1 +ok' || not_ok "console up" "$(scr_cap)"
 need_screen
-like "$(scr_cap)" 'Enter reads the curve stored in the meter, 14 days back' "the screen says how to read"
+like "$(scr_cap)" 'Enter reads 14 days of the stored curve \([0-9]+ ms a page on the wire\)' "the screen says how to read"
 scr_keys Enter
 if scr_wait 10 'reading page [0-9]+ of at most [0-9]+ \([0-9]+ records\)'; then
 	ok "progress while the pages come in"
@@ -37,7 +37,7 @@ else
 	not_ok "the read ends at the oldest block" "$(scr_cap)"
 fi
 s=$(scr_cap)
-like "$s" 'period 15 min \(time stamps; 0xF012 = 900\)' "period from the stamps, the register beside it"
+like "$s" 'period 15 min \(stamps; 0xF012 = 900\)' "period from the stamps, the register beside it"
 like "$s" 'gaps 1 \([1-9][0-9]* intervals missing, x\)  incomplete 1 \(!\)' "the gap and the incomplete interval counted"
 like "$s" '⣿' "braille chart in UTF-8"
 like "$s" '^ +\^$|  +\^ *$' "the cursor marked under the chart"
