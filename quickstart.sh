@@ -52,7 +52,16 @@ test)
 	make -C build -j"$JOBS" check >build/check.out 2>&1 || rc=1
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		make -C build-asan -j"$JOBS" check >build-asan/check.out 2>&1 || rc=1
-	grep -E '^(PASS|FAIL|SKIP|ERROR|XPASS|XFAIL):' build/check.out build-asan/check.out | sed 's/^build/  build/' || true
+	# one line per test script; every case that did not pass by name
+	for d in build build-asan; do
+		for f in $(find "$d/tests" -name '*.trs' | sort); do
+			p=$(grep -c '^:test-result: PASS' "$f")
+			n=$(grep -Ec '^:test-result: (FAIL|ERROR|XPASS)' "$f")
+			printf '  %-12s %-40s %4d passed %s\n' "$d" \
+			    "${f#$d/}" "$p" "$([ "$n" -gt 0 ] && echo "$n FAILED")"
+		done
+	done
+	grep -E '^(FAIL|ERROR|XPASS|SKIP):' build/check.out build-asan/check.out || true
 	if [ $rc -ne 0 ]; then
 		for d in build build-asan; do
 			[ -f "$d/test-suite.log" ] && sed -n '1,400p' "$d/test-suite.log"
