@@ -571,8 +571,8 @@ cms_draw_scan(struct cm_screen *s, WINDOW *win, int y, int h, int w)
 		    "  a: write them to a new config file" : "");
 	} else {
 		widget_put(win, y++, 1, 0, ui_attr(ui, TH_UNIT), ui->utf8,
-		    "s scans this bus for units 1..247 (reads only; polls go on "
-		    "meanwhile)");
+		    "s scans this bus for units 1..247 (reads only; its polling "
+		    "pauses meanwhile)");
 	}
 	if (s->cfg_written > 0 && s->job != CMS_SCAN)
 		widget_printf(win, y++, 2, 0, ui_attr(ui, TH_OK), ui->utf8,
