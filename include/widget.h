@@ -145,6 +145,12 @@ void	widget_prompt_draw(WINDOW *, int y, int x, int width, attr_t,
 	    const char *label, const struct widget_prompt *);
 
 /* "850ms", "3s", "59s", "12m", "5h", "3d": an age or duration. */
+/*
+ * The scrolling keys of a list: Up/k, Down/j, PgUp, PgDn/Space, Home/g,
+ * End/G (to `end`) move *top by one, a page or to an end. Returns 1 when
+ * key was one of them; the caller clamps *top.
+ */
+int	widget_scroll_key(int key, int *top, int page, int end);
 void	widget_fmt_age(char *, size_t, int64_t ms);
 /* "250 ms", "1.5 s", "12 s": a refresh period or latency. */
 void	widget_fmt_period(char *, size_t, int64_t ms);

@@ -413,33 +413,9 @@ bus_key(void *arg, struct ui *ui, int key)
 	if (s->page < 1)
 		s->page = ui->body != NULL && getmaxy(ui->body) > 3 ?
 		    getmaxy(ui->body) - 2 : 1;
-	switch (key) {
-	case KEY_UP:
-	case 'k':
-		s->top--;
-		break;
-	case KEY_DOWN:
-	case 'j':
-		s->top++;
-		break;
-	case KEY_PPAGE:
-		s->top -= s->page;
-		break;
-	case KEY_NPAGE:
-	case ' ':
-		s->top += s->page;
-		break;
-	case KEY_HOME:
-	case 'g':
-		s->top = 0;
-		break;
-	case KEY_END:
-	case 'G':
-		s->top = INT_MAX / 4;	/* the draw clamps to the last page */
-		break;
-	default:
+	/* End: the draw clamps to the last page */
+	if (!widget_scroll_key(key, &s->top, s->page, INT_MAX / 4))
 		return SCREEN_IGNORED;
-	}
 	if (s->top < 0)
 		s->top = 0;
 	return SCREEN_HANDLED;	/* draw clamps to the window */

@@ -524,37 +524,11 @@ measure_key(void *arg, struct ui *ui, int key)
 		s->page = getmaxy(ui->body) - 2;
 	else if (s->page < 1)
 		s->page = 1;
-	switch (key) {
-	case KEY_UP:
-	case 'k':
-		s->top--;
-		break;
-	case KEY_DOWN:
-	case 'j':
-		s->top++;
-		break;
-	case KEY_PPAGE:
-		s->top -= s->page;
-		break;
-	case KEY_NPAGE:
-	case ' ':
-		s->top += s->page;
-		break;
-	case KEY_HOME:
-	case 'g':
-		s->top = 0;
-		break;
-	case KEY_END:
-	case 'G':
-		s->top = s->nvis;
-		break;
-	case 'a':
+	if (key == 'a') {
 		s->show_all = !s->show_all;
 		s->top = 0;
-		break;
-	default:
+	} else if (!widget_scroll_key(key, &s->top, s->page, s->nvis))
 		return SCREEN_IGNORED;
-	}
 	if (s->top < 0)
 		s->top = 0;
 	if (s->top > s->nvis - 1)

@@ -424,3 +424,35 @@ widget_fmt_count(char *buf, size_t len, uint64_t n)
 	else
 		snprintf(buf, len, "%lluM", (unsigned long long)(n / 1000000));
 }
+
+/* Move a list's top row for a scrolling key (see widget.h). */
+int
+widget_scroll_key(int key, int *top, int page, int end)
+{
+	switch (key) {
+	case KEY_UP:
+	case 'k':
+		(*top)--;
+		return 1;
+	case KEY_DOWN:
+	case 'j':
+		(*top)++;
+		return 1;
+	case KEY_PPAGE:
+		*top -= page;
+		return 1;
+	case KEY_NPAGE:
+	case ' ':
+		*top += page;
+		return 1;
+	case KEY_HOME:
+	case 'g':
+		*top = 0;
+		return 1;
+	case KEY_END:
+	case 'G':
+		*top = end;
+		return 1;
+	}
+	return 0;
+}
