@@ -80,5 +80,7 @@ int	config_find(const char *explicit_path, char *buf, size_t len,
 long	bus_char_us(const struct bus_conf *);
 
 const char *bus_parity_name(char parity);	/* "none" "even" "odd" */
+/* "none", "even", "odd" to 'N', 'E', 'O' in *parity; 0, or -1 for another word. */
+int	bus_parity_parse(const char *word, char *parity);
 
 #endif

@@ -191,13 +191,7 @@ cli_apply(struct opts *o, struct cli_seen *s, int c, const char *opt,
 			    "9600, 19200 or 38400", opt, arg);
 		return 0;
 	case OPT_PARITY:
-		if (strcmp(arg, "none") == 0)
-			o->parity = 'N';
-		else if (strcmp(arg, "even") == 0)
-			o->parity = 'E';
-		else if (strcmp(arg, "odd") == 0)
-			o->parity = 'O';
-		else
+		if (bus_parity_parse(arg, &o->parity) == -1)
 			return err_setc(e, EXIT_USAGE, "%s '%s': expected none, "
 			    "even or odd", opt, arg);
 		return 0;

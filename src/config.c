@@ -460,13 +460,7 @@ static int
 parse_parity(struct config_parse *cp, const struct key_def *k, void *field,
     const char *value)
 {
-	if (strcmp(value, "none") == 0)
-		*(char *)field = 'N';
-	else if (strcmp(value, "even") == 0)
-		*(char *)field = 'E';
-	else if (strcmp(value, "odd") == 0)
-		*(char *)field = 'O';
-	else
+	if (bus_parity_parse(value, (char *)field) == -1)
 		return key_error(cp, k, value, "%s", k->expect);
 	return 0;
 }
@@ -898,6 +892,20 @@ bus_char_us(const struct bus_conf *b)
 		return 0;
 	bits = 1 + 8 + (b->parity == 'E' || b->parity == 'O') + b->stop_bits;
 	return (bits * 1000000L + b->baud - 1) / b->baud;
+}
+
+int
+bus_parity_parse(const char *word, char *parity)
+{
+	if (strcmp(word, "none") == 0)
+		*parity = 'N';
+	else if (strcmp(word, "even") == 0)
+		*parity = 'E';
+	else if (strcmp(word, "odd") == 0)
+		*parity = 'O';
+	else
+		return -1;
+	return 0;
 }
 
 const char *

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../include/config.h"	/* bus_parity_parse */
 #include "sim-opts.h"
 
 static const int sim_bauds[] = { 1200, 2400, 4800, 9600, 19200, 38400,
@@ -211,13 +212,7 @@ sim_opts_value(struct sim_opts *o, int c, const char *arg, struct err *e)
 		return err_set(e, "--baud: '%s': expected 1200, 2400, 4800, "
 		    "9600, 19200, 38400, 57600 or 115200", arg);
 	case OPT_PARITY:
-		if (strcmp(arg, "none") == 0)
-			o->parity = 'N';
-		else if (strcmp(arg, "even") == 0)
-			o->parity = 'E';
-		else if (strcmp(arg, "odd") == 0)
-			o->parity = 'O';
-		else
+		if (bus_parity_parse(arg, &o->parity) == -1)
 			return err_set(e, "--parity: '%s': expected none, even "
 			    "or odd", arg);
 		return 0;
