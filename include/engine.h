@@ -43,6 +43,16 @@ void		 engine_free(struct engine *);	/* NULL is fine */
 
 void		 engine_on_cycle(struct engine *, engine_cycle_cb *, void *arg);
 
+/*
+ * Publish every completed cycle to a consumer (consumer.h), in the order
+ * added, after the model applied it. The engine does not own state.
+ * Returns 0, or -1 when ENGINE_MAX_CONSUMERS are already added.
+ */
+#define ENGINE_MAX_CONSUMERS	8
+struct consumer_ops;
+int		 engine_add_consumer(struct engine *, const struct consumer_ops *,
+		    void *state);
+
 int		 engine_nmeters(const struct engine *);
 const struct meter *engine_meter(const struct engine *, int i);
 int		 engine_nbuses(const struct engine *);

@@ -17,6 +17,7 @@
 #include <ev.h>
 
 #include "bus.h"
+#include "consumer.h"
 #include "engine.h"
 #include "pollplan.h"
 #include "regdecode.h"
@@ -42,6 +43,7 @@ struct mstate {
 	uint32_t	 last_run_us;	/* worker time of the last cycle */
 	unsigned	 conn_gen;
 	int		 batch_n;	/* batch cycles completed */
+	uint64_t	 round_no;	/* last publishing round it counted in */
 };
 
 struct ebus {
@@ -62,7 +64,14 @@ struct engine {
 	struct meter		*meters;
 	struct mstate		*ms;
 	struct ebus		*buses;
-	engine_cycle_cb		*cycle_cb;
+	struct eng_consumer {
+		const struct consumer_ops	*ops;
+		void				*state;
+	}			 consumers[ENGINE_MAX_CONSUMERS];
+	int			 nconsumers;
+	uint64_t		 round_no;	/* rounds published, from 1 */
+	int			 round_left;	/* meters still to cycle in it */
+	engine_cycle_cb		*cycle_cb;	/* engine_on_cycle's */
 	void			*cycle_arg;
 	int			 batch_cycles;	/* 0: live */
 	int			 batch_slow;
@@ -172,6 +181,31 @@ eng_submit_probe(struct mstate *ms)
 	bus_submit(&eng_bus_of(eng, ms->index)->bus, j);
 }
 
+/*
+ * Hand a meter's completed cycle to every consumer; once every meter has
+ * completed one since the last round, tell them a round is done.
+ */
+static void
+eng_publish(struct engine *eng, const struct meter *m)
+{
+	struct mstate	*ms = &eng->ms[m->index];
+	int		 i;
+
+	for (i = 0; i < eng->nconsumers; i++)
+		eng->consumers[i].ops->cycle(eng->consumers[i].state, m);
+	if (ms->round_no != eng->round_no) {
+		ms->round_no = eng->round_no;
+		eng->round_left--;
+	}
+	if (eng->round_left > 0)
+		return;
+	eng->round_no++;
+	eng->round_left = eng->cfg->nmeters;
+	for (i = 0; i < eng->nconsumers; i++)
+		if (eng->consumers[i].ops->round != NULL)
+			eng->consumers[i].ops->round(eng->consumers[i].state);
+}
+
 /* A foreign device between re-identifications: a cycle without traffic. */
 static void
 eng_cycle_idle(struct mstate *ms)
@@ -184,8 +218,7 @@ eng_cycle_idle(struct mstate *ms)
 	m->last_response_ms = 0;
 	m->cycles++;
 	ms->batch_n++;
-	if (eng->cycle_cb != NULL)
-		eng->cycle_cb(eng->cycle_arg, m);
+	eng_publish(eng, m);
 }
 
 static void
@@ -503,8 +536,7 @@ eng_cycle_done(struct mstate *ms, struct ebus *eb, struct bus_job *j)
 	eng_bus_refresh(eng, eb);
 	if (!eng->batch_cycles && m->consecutive_fail >= ENG_OFFLINE_AFTER)
 		eng_go_offline(ms);
-	if (eng->cycle_cb != NULL)
-		eng->cycle_cb(eng->cycle_arg, m);
+	eng_publish(eng, m);
 }
 
 /* Describe a failed transaction for a write or ops callback. */
@@ -602,6 +634,8 @@ engine_new(struct ev_loop *loop, const struct config *cfg, struct err *e)
 		goto nomem;
 	eng->loop = loop;
 	eng->cfg = cfg;
+	eng->round_no = 1;
+	eng->round_left = cfg->nmeters;
 	n = cfg->nmeters > 0 ? cfg->nmeters : 1;
 	eng->meters = calloc((size_t)n, sizeof *eng->meters);
 	eng->ms = calloc((size_t)n, sizeof *eng->ms);
@@ -705,11 +739,38 @@ engine_free(struct engine *eng)
 	free(eng);
 }
 
+int
+engine_add_consumer(struct engine *eng, const struct consumer_ops *ops,
+    void *state)
+{
+	if (eng->nconsumers == ENGINE_MAX_CONSUMERS)
+		return -1;
+	eng->consumers[eng->nconsumers].ops = ops;
+	eng->consumers[eng->nconsumers].state = state;
+	eng->nconsumers++;
+	return 0;
+}
+
+/* The console's single callback, kept as a consumer of its own. */
+static void
+eng_legacy_cycle(void *state, const struct meter *m)
+{
+	struct engine	*eng = state;
+
+	eng->cycle_cb(eng->cycle_arg, m);
+}
+
+static const struct consumer_ops eng_legacy_ops = {
+	.name = "console",
+	.cycle = eng_legacy_cycle,
+};
+
 void
 engine_on_cycle(struct engine *eng, engine_cycle_cb *cb, void *arg)
 {
 	eng->cycle_cb = cb;
 	eng->cycle_arg = arg;
+	engine_add_consumer(eng, &eng_legacy_ops, eng);
 }
 
 int
