@@ -16,6 +16,8 @@
 #ifndef CONSUMER_H
 #define CONSUMER_H
 
+#include "engine.h"
+
 struct meter;
 
 struct consumer_ops {
@@ -26,5 +28,35 @@ struct consumer_ops {
 	 * round (e.g. rewrite a textfile). Optional. */
 	void		(*round)(void *state);
 };
+
+/*
+ * An exporter: a consumer that the configuration turns on (a [prometheus]
+ * or [mqtt] section), run by the console and by --headless alike. open()
+ * returns 0 with *state NULL when its section is absent, 0 with its state
+ * when it runs, or -1 with e set (e->code an exit status). It may add loop
+ * watchers; close() stops them and frees the state (NULL is fine).
+ */
+struct ev_loop;
+struct engine;
+struct config;
+struct err;
+
+struct exporter_ops {
+	const char			*name;
+	int				(*open)(void **state, struct ev_loop *,
+					    struct engine *, const struct config *,
+					    struct err *);
+	void				(*close)(void *state);
+	const struct consumer_ops	*consumer;
+};
+
+/* The exporters (src/export/exporters.c): one table line each. */
+struct exporters {
+	void	*state[ENGINE_MAX_CONSUMERS];
+};
+/* Open every configured exporter and add it to the engine's consumers. */
+int	exporters_open(struct exporters *, struct ev_loop *, struct engine *,
+	    const struct config *, struct err *);
+void	exporters_close(struct exporters *);
 
 #endif

@@ -9,6 +9,7 @@
 #include <ev.h>
 
 #include "cli.h"
+#include "consumer.h"
 #include "engine.h"
 #include "ui.h"
 
@@ -18,6 +19,7 @@ run_console(const struct opts *o, const struct config *cfg)
 	struct ev_loop	*loop;
 	struct engine	*eng = NULL;
 	struct ui	*ui = NULL;
+	struct exporters x = { .state = { NULL } };
 	struct err	 e = { .code = 0 };
 	int		 rc;
 
@@ -31,6 +33,8 @@ run_console(const struct opts *o, const struct config *cfg)
 	if ((eng = engine_new(loop, cfg, &e)) == NULL)
 		goto fail;
 	engine_on_cycle(eng, ui_cycle_cb, ui);
+	if (exporters_open(&x, loop, eng, cfg, &e) == -1)
+		goto fail;
 	if (engine_start(eng, &e) == -1)
 		goto fail;
 	if (ui_start(ui, eng, &e) == -1)
@@ -39,6 +43,7 @@ run_console(const struct opts *o, const struct config *cfg)
 	rc = ui->exit_code;
 	ui_stop(ui);
 	engine_stop(eng);
+	exporters_close(&x);
 	engine_free(eng);
 	ui_free(ui);
 	ev_loop_destroy(loop);
@@ -48,6 +53,7 @@ fail:
 		ui_stop(ui);
 	if (eng != NULL) {
 		engine_stop(eng);
+		exporters_close(&x);
 		engine_free(eng);
 	}
 	ui_free(ui);
