@@ -40,6 +40,22 @@ struct meter_conf {
 	char		*label;		/* never NULL: defaults to name */
 };
 
+/* [mqtt]: publish to a broker (src/export/mqtt.c); off unless the section exists. */
+struct mqtt_conf {
+	int		 enabled;	/* the section is present */
+	char		*host;		/* required */
+	int		 port;		/* 1..65535, default 1883 */
+	char		*client_id;	/* default countis-tui-HOSTNAME */
+	char		*topic_prefix;	/* default "countis" */
+	char		*username;
+	char		*password_file;	/* read at start, first line */
+	int		 tls;		/* 0 off, 1 on */
+	char		*ca_file;	/* tls: default the system's CA directory */
+	int		 qos;		/* 0 or 1 */
+	int		 discovery;	/* Home Assistant discovery, default on */
+	char		*discovery_prefix;	/* default "homeassistant" */
+};
+
 struct config {
 	char		*path;		/* the file read, or "(demo)" */
 	char		*theme;		/* default "default" */
@@ -51,6 +67,7 @@ struct config {
 	int		 nbuses;
 	struct meter_conf meters[CONFIG_MAX_METERS];
 	int		 nmeters;
+	struct mqtt_conf mqtt;
 };
 
 /* Set every field to its default, no buses, no meters. */

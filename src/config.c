@@ -31,7 +31,8 @@
 #define NAME_MAX_LEN	32
 #define RAW_LINE	4096	/* reader buffer; longer lines are drained */
 
-enum sect_kind { SECT_NONE, SECT_CONSOLE, SECT_BUS, SECT_METER, SECT_BAD };
+enum sect_kind { SECT_NONE, SECT_CONSOLE, SECT_BUS, SECT_METER, SECT_BAD,
+    SECT_MQTT };
 
 struct config_parse;
 struct key_def;
@@ -50,6 +51,7 @@ struct key_def {
 
 static key_parse_fn parse_int, parse_baud, parse_parity, parse_str,
     parse_name, parse_bool, parse_dialect, parse_bustype, parse_address;
+static key_parse_fn parse_topic;
 
 static const struct key_def config_keys[] = {
 	{ SECT_CONSOLE, "theme", parse_name, offsetof(struct config, theme),
@@ -92,6 +94,28 @@ static const struct key_def config_keys[] = {
 	  "expected 100..3600000 (milliseconds)" },
 	{ SECT_METER, "label", parse_str, offsetof(struct meter_conf, label),
 	  0, 0, "expected text; leave the key out to show the meter name" },
+
+#define MQ(f)	offsetof(struct config, mqtt.f)
+	{ SECT_MQTT, "host", parse_str, MQ(host), 0, 0,
+	  "expected the broker's host name or address" },
+	{ SECT_MQTT, "port", parse_int, MQ(port), 1, 65535, "expected 1..65535" },
+	{ SECT_MQTT, "client_id", parse_topic, MQ(client_id), 0, 0,
+	  "expected a client id (letters, digits, '.', '_', '-')" },
+	{ SECT_MQTT, "topic_prefix", parse_topic, MQ(topic_prefix), 0, 0,
+	  "expected topic levels such as countis or site/countis" },
+	{ SECT_MQTT, "username", parse_str, MQ(username), 0, 0,
+	  "expected the broker user name" },
+	{ SECT_MQTT, "password_file", parse_str, MQ(password_file), 0, 0,
+	  "expected a file whose first line is the password" },
+	{ SECT_MQTT, "tls", parse_bool, MQ(tls), 0, 0, "expected on or off" },
+	{ SECT_MQTT, "ca_file", parse_str, MQ(ca_file), 0, 0,
+	  "expected a PEM file of the CA that signed the broker's certificate" },
+	{ SECT_MQTT, "qos", parse_int, MQ(qos), 0, 1, "expected 0 or 1" },
+	{ SECT_MQTT, "discovery", parse_bool, MQ(discovery), 0, 0,
+	  "expected on or off" },
+	{ SECT_MQTT, "discovery_prefix", parse_topic, MQ(discovery_prefix),
+	  0, 0, "expected topic levels such as homeassistant" },
+#undef MQ
 };
 #define NKEYS	((int)(sizeof config_keys / sizeof config_keys[0]))
 
@@ -111,6 +135,8 @@ struct config_parse {
 	int		 console_keys[NKEYS];	/* line each key was set on */
 	int		 bus_keys[CONFIG_MAX_BUSES][NKEYS];
 	int		 meter_keys[CONFIG_MAX_METERS][NKEYS];
+	int		 mqtt_line;
+	int		 mqtt_keys[NKEYS];
 	char		 raw[RAW_LINE];
 };
 
@@ -188,6 +214,8 @@ config_section_kind(char *inner, char **name)
 	*name = NULL;
 	if (strcmp(inner, "console") == 0)
 		return SECT_CONSOLE;
+	if (strcmp(inner, "mqtt") == 0)
+		return SECT_MQTT;
 	if (strncmp(inner, "bus ", 4) == 0) {
 		*name = inner + 4;
 		return SECT_BUS;
@@ -237,7 +265,18 @@ config_section(struct config_parse *cp, char *inner)
 	kind = config_section_kind(inner, &name);
 	if (kind == SECT_NONE) {
 		config_error(cp, cp->lineno, "unknown section '[%s]': expected "
-		    "[console], [bus NAME] or [meter NAME]", inner);
+		    "[console], [bus NAME], [meter NAME] or [mqtt]", inner);
+		return;
+	}
+	if (kind == SECT_MQTT) {
+		if (cp->mqtt_line != 0) {
+			config_error(cp, cp->lineno, "[mqtt] already defined "
+			    "at line %d", cp->mqtt_line);
+			return;
+		}
+		cp->mqtt_line = cp->lineno;
+		cp->cfg->mqtt.enabled = 1;
+		cp->kind = SECT_MQTT;
 		return;
 	}
 	if (kind == SECT_CONSOLE) {
@@ -530,6 +569,29 @@ parse_str(struct config_parse *cp, const struct key_def *k, void *field,
 	return 0;
 }
 
+/*
+ * An MQTT topic prefix or client id: levels of name characters separated by
+ * single '/', no wildcards, no empty level (a leading or trailing '/').
+ */
+static int
+parse_topic(struct config_parse *cp, const struct key_def *k, void *field,
+    const char *value)
+{
+	const char	*p;
+
+	for (p = value; *p != '\0'; p++) {
+		if (isalnum((unsigned char)*p) || *p == '.' || *p == '_' ||
+		    *p == '-')
+			continue;
+		if (*p == '/' && p != value && p[1] != '\0' && p[1] != '/' &&
+		    strcmp(k->name, "client_id") != 0)
+			continue;
+		return key_error(cp, k, value, "'%c' at position %zu is not "
+		    "allowed; %s", *p, (size_t)(p - value) + 1, k->expect);
+	}
+	return parse_str(cp, k, field, value);
+}
+
 /* A name: the string rules plus the name character set. */
 static int
 parse_name(struct config_parse *cp, const struct key_def *k, void *field,
@@ -596,6 +658,10 @@ config_key_cb(void *user, UNUSED const char *section, const char *name,
 	case SECT_CONSOLE:
 		obj = cp->cfg;
 		lines = cp->console_keys;
+		break;
+	case SECT_MQTT:
+		obj = cp->cfg;
+		lines = cp->mqtt_keys;
 		break;
 	case SECT_BUS:
 		obj = &cp->cfg->buses[cp->idx];
@@ -710,6 +776,38 @@ config_check_meter(struct config_parse *cp, int m)
 		config_error(cp, mc->line, "out of memory");
 }
 
+/*
+ * [mqtt] needs a host; ca_file goes with tls = on; a password file needs a
+ * user name and must be readable now (not only when the service starts).
+ */
+static void
+config_check_mqtt(struct config_parse *cp)
+{
+	struct mqtt_conf	*mq = &cp->cfg->mqtt;
+	int			*lines = cp->mqtt_keys;
+	int			 kca, ktls, kpw;
+
+	kca = config_key_index(SECT_MQTT, "ca_file");
+	ktls = config_key_index(SECT_MQTT, "tls");
+	kpw = config_key_index(SECT_MQTT, "password_file");
+	if (mq->host == NULL)
+		config_error(cp, cp->mqtt_line, "[mqtt] has no host: add host "
+		    "= (the broker's name or address)");
+	else if (lines[kca] != 0 && !mq->tls)
+		config_error(cp, lines[kca], "[mqtt] ca_file is for tls = on; "
+		    "tls is %s", lines[ktls] ? "off" : "off by default");
+	else if (mq->password_file != NULL && mq->username == NULL)
+		config_error(cp, lines[kpw], "[mqtt] password_file = '%s' "
+		    "needs username =", mq->password_file);
+	else if (mq->password_file != NULL &&
+	    access(mq->password_file, R_OK) != 0)
+		config_error(cp, lines[kpw], "[mqtt] password_file = '%s': %s",
+		    mq->password_file, strerror(errno));
+	else if (mq->ca_file != NULL && access(mq->ca_file, R_OK) != 0)
+		config_error(cp, lines[kca], "[mqtt] ca_file = '%s': %s",
+		    mq->ca_file, strerror(errno));
+}
+
 /* Rules that span keys and sections, once the whole file is read. */
 static int
 config_check(struct config_parse *cp)
@@ -720,6 +818,8 @@ config_check(struct config_parse *cp)
 		config_check_bus(cp, i);
 	for (i = 0; i < cp->cfg->nmeters && cp->nerrors == 0; i++)
 		config_check_meter(cp, i);
+	if (cp->nerrors == 0 && cp->cfg->mqtt.enabled)
+		config_check_mqtt(cp);
 	if (cp->nerrors == 0 && cp->cfg->nmeters == 0)
 		config_error(cp, 0, "no [meter NAME] section: nothing to poll");
 	return cp->nerrors ? -1 : 0;
@@ -734,6 +834,8 @@ config_init(struct config *cfg)
 	cfg->refresh_ms = 1000;
 	cfg->writes = 0;
 	cfg->csv_dialect = CSV_RFC4180;
+	cfg->mqtt.port = 1883;
+	cfg->mqtt.discovery = 1;
 	for (i = 0; i < CONFIG_MAX_BUSES; i++) {
 		cfg->buses[i].type = BUS_RTU;
 		cfg->buses[i].baud = 19200;
@@ -761,6 +863,13 @@ config_free(struct config *cfg)
 		free(cfg->buses[i].device);
 		free(cfg->buses[i].host);
 	}
+	free(cfg->mqtt.host);
+	free(cfg->mqtt.client_id);
+	free(cfg->mqtt.topic_prefix);
+	free(cfg->mqtt.username);
+	free(cfg->mqtt.password_file);
+	free(cfg->mqtt.ca_file);
+	free(cfg->mqtt.discovery_prefix);
 	for (i = 0; i < cfg->nmeters; i++) {
 		free(cfg->meters[i].name);
 		free(cfg->meters[i].bus_name);
@@ -776,6 +885,12 @@ config_defaults(struct config *cfg)
 	if (cfg->theme == NULL && (cfg->theme = strdup("default")) == NULL)
 		return -1;
 	if (cfg->export_dir == NULL && (cfg->export_dir = strdup(".")) == NULL)
+		return -1;
+	if (cfg->mqtt.topic_prefix == NULL &&
+	    (cfg->mqtt.topic_prefix = strdup("countis")) == NULL)
+		return -1;
+	if (cfg->mqtt.discovery_prefix == NULL &&
+	    (cfg->mqtt.discovery_prefix = strdup("homeassistant")) == NULL)
 		return -1;
 	return 0;
 }
