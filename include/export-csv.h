@@ -57,6 +57,19 @@ int		 csv_format_header(char *buf, size_t len, enum csv_dialect);
 int		 csv_format_row(char *buf, size_t len, const struct meter *m,
 		    const struct bus_conf *b, enum csv_dialect);
 
+/*
+ * The value columns (after response_ms), shared with the MQTT state message:
+ * how many, column i's name (NULL out of range), and column i's value of
+ * m's last cycle with exactly its register's decimals into buf. Returns the
+ * length, 0 (buf "") when not read in that cycle, or -1 if len is short.
+ */
+int		 csv_value_count(void);
+const char	*csv_value_name(int i);
+int		 csv_format_value(char *buf, size_t len, const struct meter *m,
+		    int i, char dec);
+/* UTC ISO 8601 with ms: "2026-11-25T06:30:00.123Z". Length or -1. */
+int		 csv_format_time(char *buf, size_t len, int64_t wall_ms);
+
 #define CSV_ROW_MAX	2048	/* enough for any row (names are quoted) */
 
 #endif

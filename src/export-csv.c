@@ -140,17 +140,31 @@ csv_fresh(const struct meter *m, enum reg_id id)
 	return s;
 }
 
-/* One value field: exact decimals, or nothing. */
-static int
-csv_put_value(char *buf, size_t len, size_t *off, const struct meter *m,
-    const struct csv_col *c, char dec)
+int
+csv_value_count(void)
+{
+	return (int)NITEMS(csv_cols);
+}
+
+const char *
+csv_value_name(int i)
+{
+	return i >= 0 && i < (int)NITEMS(csv_cols) ? csv_cols[i].name : NULL;
+}
+
+/* Value column i of m's last cycle: exact decimals, or "" (returns 0). */
+int
+csv_format_value(char *buf, size_t len, const struct meter *m, int i,
+    char dec)
 {
 	const struct reg_sample	*s;
 	const struct reg_def	*d;
-	enum reg_id		 id = c->id;
-	char			 num[48];
-	int			 n;
+	enum reg_id		 id;
 
+	if (len == 0 || i < 0 || i >= (int)NITEMS(csv_cols))
+		return -1;
+	buf[0] = '\0';
+	id = csv_cols[i].id;
 	if (m->status == MS_NOT_E34)
 		return 0;
 	s = csv_fresh(m, id);
@@ -161,11 +175,36 @@ csv_put_value(char *buf, size_t len, size_t *off, const struct meter *m,
 	if (s == NULL)
 		return 0;
 	d = regmap_get(id);
-	n = fmt_fixed(num, sizeof num, s->v.raw,
-	    (d->has_scale ? d->scale_exp : 0) + c->shift, dec);
-	if (n < 0)
+	return fmt_fixed(buf, len, s->v.raw,
+	    (d->has_scale ? d->scale_exp : 0) + csv_cols[i].shift, dec);
+}
+
+/* One value field: exact decimals, or nothing. */
+static int
+csv_put_value(char *buf, size_t len, size_t *off, const struct meter *m,
+    size_t i, char dec)
+{
+	char	num[48];
+	int	n;
+
+	if ((n = csv_format_value(num, sizeof num, m, (int)i, dec)) < 0)
 		return -1;
 	return csv_put(buf, len, off, num, (size_t)n);
+}
+
+int
+csv_format_time(char *buf, size_t len, int64_t wall_ms)
+{
+	struct tm	tm;
+	time_t		t = (time_t)(wall_ms / 1000);
+	int		n;
+
+	if (gmtime_r(&t, &tm) == NULL)
+		return -1;
+	n = snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, (int)(wall_ms % 1000));
+	return n < 0 || (size_t)n >= len ? -1 : n;
 }
 
 int
@@ -175,20 +214,14 @@ csv_format_row(char *buf, size_t len, const struct meter *m,
 	char		 sep = d == CSV_EXCEL_EU ? ';' : ',';
 	char		 dec = d == CSV_EXCEL_EU ? ',' : '.';
 	char		 tmp[64], st[32];
-	struct tm	 tm;
-	time_t		 t;
 	size_t		 off = 0, i;
 	int		 n;
 
 	if (len == 0)
 		return -1;
 	buf[0] = '\0';
-	t = (time_t)(m->last_cycle_wall_ms / 1000);
-	if (gmtime_r(&t, &tm) == NULL)
+	if ((n = csv_format_time(tmp, sizeof tmp, m->last_cycle_wall_ms)) < 0)
 		return -1;
-	n = snprintf(tmp, sizeof tmp, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec, (int)(m->last_cycle_wall_ms % 1000));
 	if (csv_put(buf, len, &off, tmp, (size_t)n) == -1 ||
 	    csv_put(buf, len, &off, &sep, 1) == -1 ||
 	    csv_put_text(buf, len, &off, m->conf->name, sep) == -1 ||
@@ -206,7 +239,7 @@ csv_format_row(char *buf, size_t len, const struct meter *m,
 	}
 	for (i = 0; i < NITEMS(csv_cols); i++)
 		if (csv_put(buf, len, &off, &sep, 1) == -1 ||
-		    csv_put_value(buf, len, &off, m, &csv_cols[i], dec) == -1)
+		    csv_put_value(buf, len, &off, m, i, dec) == -1)
 			return -1;
 	if (csv_put(buf, len, &off, "\n", 1) == -1)
 		return -1;
