@@ -110,4 +110,12 @@ struct wiring_diag {
 };
 void	meter_wiring(const struct meter *, int64_t now_ms, struct wiring_diag *);
 
+/*
+ * 1 when the meter's values may be shown as current to an exporter: its last
+ * cycle was ok, it identified as an E34, it is not offline, no live check
+ * fails (meter_tariffs_consistent, meter_energy_monotonic) and its last good
+ * cycle ended less than 3 poll periods before now_ms (monotonic). Else 0.
+ */
+int	meter_fresh(const struct meter *, int64_t now_ms);
+
 #endif

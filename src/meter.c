@@ -302,3 +302,14 @@ meter_wiring(const struct meter *m, int64_t now_ms, struct wiring_diag *d)
 	if (d->nerr == 0 && all_present)
 		d->err_codes[d->nerr++] = 0;
 }
+
+int
+meter_fresh(const struct meter *m, int64_t now_ms)
+{
+	if (m->status != MS_OK || !m->ident.done || !m->ident.is_e34 ||
+	    m->offline || m->last_ok_ms == 0)
+		return 0;
+	if (now_ms - m->last_ok_ms >= 3 * (int64_t)m->conf->poll_ms)
+		return 0;
+	return meter_tariffs_consistent(m) && meter_energy_monotonic(m);
+}
