@@ -8,8 +8,10 @@
 #include "consumer.h"
 #include "engine.h"
 #include "err.h"
+#include "mqtt.h"
 
 static const struct exporter_ops *const exporter_table[] = {
+	&exporter_mqtt,
 	NULL
 };
 
