@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mqtt.h"
 #include "pollplan.h"
 #include "ui.h"
 
@@ -345,6 +346,23 @@ bus_draw_meter(struct ui *ui, struct bus_lines *l, const struct meter *m)
 	}
 }
 
+/* The MQTT exporter's link and the state messages it could not send. */
+static void
+bus_draw_mqtt(struct ui *ui, struct bus_lines *l)
+{
+	struct mqtt_stats	st;
+	char			line[160];
+
+	mqtt_stats(&st);
+	if (!st.running)
+		return;
+	snprintf(line, sizeof line, "MQTT: %s, %llu sent, %llu dropped",
+	    st.connected ? "connected" : "broker away, retrying",
+	    (unsigned long long)st.published, (unsigned long long)st.dropped);
+	bus_text(ui, l, 1, 2, ui_attr(ui, st.connected ? TH_OK : TH_WARN),
+	    line);
+}
+
 /* Every bus and its meters as logical lines; returns how many. */
 static int
 bus_draw_lines(struct ui *ui, struct bus_lines *l, int nb)
@@ -366,6 +384,7 @@ bus_draw_lines(struct ui *ui, struct bus_lines *l, int nb)
 		}
 		bus_line(l);
 	}
+	bus_draw_mqtt(ui, l);
 	return l->n;
 }
 
