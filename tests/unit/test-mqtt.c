@@ -5,7 +5,9 @@
  * serial, the device block and both availability topics.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "mqtt.h"
@@ -181,6 +183,55 @@ test_mqtt__meter_fresh(void)
 	free(m);
 }
 
+/* Every [mqtt] key lands in struct mqtt_conf; defaults without them. */
+static void
+test_mqtt__config_keys(void)
+{
+	struct config	 cfg;
+	struct err	 e;
+	char		 path[] = "/tmp/test-mqtt.XXXXXX";
+	FILE		*fp;
+	int		 fd;
+
+	if ((fd = mkstemp(path)) == -1 || (fp = fdopen(fd, "w")) == NULL)
+		abort();
+	fprintf(fp, "[bus b]\ntype = tcp\nhost = h\n[meter m]\nbus = b\n"
+	    "address = 1\n[mqtt]\nhost = broker\nport = 8883\n"
+	    "client_id = c1\ntopic_prefix = a/b\nusername = u\n"
+	    "password_file = %s\ntls = on\nca_file = %s\nqos = 1\n"
+	    "discovery = off\ndiscovery_prefix = ha\n", path, path);
+	fclose(fp);
+	config_init(&cfg);
+	T_EQ_INT(config_load(&cfg, path, &e), 0);
+	T_EQ_INT(cfg.mqtt.enabled, 1);
+	T_EQ_STR(cfg.mqtt.host, "broker");
+	T_EQ_INT(cfg.mqtt.port, 8883);
+	T_EQ_STR(cfg.mqtt.client_id, "c1");
+	T_EQ_STR(cfg.mqtt.topic_prefix, "a/b");
+	T_EQ_STR(cfg.mqtt.username, "u");
+	T_EQ_STR(cfg.mqtt.password_file, path);
+	T_EQ_INT(cfg.mqtt.tls, 1);
+	T_EQ_STR(cfg.mqtt.ca_file, path);
+	T_EQ_INT(cfg.mqtt.qos, 1);
+	T_EQ_INT(cfg.mqtt.discovery, 0);
+	T_EQ_STR(cfg.mqtt.discovery_prefix, "ha");
+	config_free(&cfg);
+	if ((fp = fopen(path, "w")) == NULL)
+		abort();
+	fprintf(fp, "[bus b]\ntype = tcp\nhost = h\n[meter m]\nbus = b\n"
+	    "address = 1\n");
+	fclose(fp);
+	T_EQ_INT(config_load(&cfg, path, &e), 0);
+	T_EQ_INT(cfg.mqtt.enabled, 0);
+	T_EQ_INT(cfg.mqtt.port, 1883);
+	T_EQ_INT(cfg.mqtt.qos, 0);
+	T_EQ_INT(cfg.mqtt.discovery, 1);
+	T_EQ_STR(cfg.mqtt.topic_prefix, "countis");
+	T_EQ_STR(cfg.mqtt.discovery_prefix, "homeassistant");
+	config_free(&cfg);
+	unlink(path);
+}
+
 int
 main(void)
 {
@@ -190,5 +241,6 @@ main(void)
 	T_RUN(test_mqtt__disc_energy_config);
 	T_RUN(test_mqtt__disc_every_entity);
 	T_RUN(test_mqtt__meter_fresh);
+	T_RUN(test_mqtt__config_keys);
 	return t_done();
 }
