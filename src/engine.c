@@ -975,23 +975,6 @@ engine_plan(const struct engine *eng)
 	return &eng->plan;
 }
 
-/* Queue a guarded job for meter i; rq travels with it. */
-static int
-eng_submit_req(struct engine *eng, int meter, struct bus_job *j,
-    enum bus_write_kind kind, int confirmed, struct eng_req *rq,
-    struct err *e)
-{
-	j->meter = meter;
-	j->unit = eng->cfg->meters[meter].address;
-	if (bus_job_guard(j, kind, eng->cfg->writes, confirmed, e) == -1)
-		return -1;
-	if (!eng->started || eng->stopping)
-		return err_set(e, "the engine is not running");
-	j->ctx = rq;
-	bus_submit(&eng_bus_of(eng, meter)->bus, j);
-	return 0;
-}
-
 /*
  * A write goes only to a unit identified as an E34 on the current
  * connection: refuse it when the model says otherwise (foreign, not yet
@@ -1015,6 +998,26 @@ eng_write_target_ok(struct engine *eng, int meter, struct err *e)
 	return 0;
 }
 
+/* Queue a guarded job for meter i; rq travels with it. */
+static int
+eng_submit_req(struct engine *eng, int meter, struct bus_job *j,
+    enum bus_write_kind kind, int confirmed, struct eng_req *rq,
+    struct err *e)
+{
+	j->meter = meter;
+	j->unit = eng->cfg->meters[meter].address;
+	if (bus_job_guard(j, kind, eng->cfg->writes, confirmed, e) == -1)
+		return -1;
+	if (!eng->started || eng->stopping)
+		return err_set(e, "the engine is not running");
+	if (kind == BUS_WRITE_OPERATOR &&
+	    eng_write_target_ok(eng, meter, e) == -1)
+		return -1;
+	j->ctx = rq;
+	bus_submit(&eng_bus_of(eng, meter)->bus, j);
+	return 0;
+}
+
 static int
 eng_write(struct engine *eng, int meter, int addr, const uint16_t *words,
     int count, int fc16, int confirmed, engine_write_cb *cb, void *arg,
@@ -1026,8 +1029,6 @@ eng_write(struct engine *eng, int meter, int addr, const uint16_t *words,
 
 	if (meter < 0 || meter >= eng->cfg->nmeters)
 		return err_set(e, "write refused: no meter %d", meter);
-	if (eng_write_target_ok(eng, meter, e) == -1)
-		return -1;
 	j = calloc(1, sizeof *j);
 	rq = calloc(1, sizeof *rq);
 	if (j == NULL || rq == NULL) {
