@@ -602,8 +602,7 @@ eng_write_ident_msg(struct engine *eng, const struct bus_job *j, char *buf,
 	if (j->ident == IDENT_FOREIGN) {
 		eng_ident_result(ms, j);
 		m->status = MS_NOT_E34;
-		snprintf(buf, len, "refused: unit %d no longer identifies as a "
-		    "COUNTIS E34%s%s%s; nothing was written", j->unit,
+		snprintf(buf, len, "not an E34 any more%s%s%s: nothing written",
 		    j->ext_name[0] ? " (\"" : "", j->ext_name,
 		    j->ext_name[0] ? "\")" : "");
 		return;
