@@ -27,7 +27,8 @@ if wait_for 40 rows_at_least 45; then ok "rows of every meter counted ($(rows_sh
 else not_ok "rows of every meter counted" "$(scr_cap)"; fi
 scr_keys X X
 snaps() { ls "$T_TMP"/rec/snapshot-*.csv 2>/dev/null | wc -l; }
-if wait_for 10 test "$(snaps)" -ge 2; then
+two_snaps() { [ "$(snaps)" -ge 2 ]; }
+if wait_for 10 two_snaps; then
 	ok "two snapshots in a row: two files ($(ls "$T_TMP"/rec | grep snapshot | tr '\n' ' '))"
 else
 	not_ok "two snapshots in a row: two files" "$(ls "$T_TMP/rec"; scr_cap)"
