@@ -66,9 +66,13 @@ int64_t		 engine_wall_ms(void);
 /*
  * Guarded writes (PRODUCT.md): refused unless cfg->writes is on and
  * `confirmed` is set by a screen that asked the operator; never unit 0; never
- * 0xE200..0xE224. done(arg, rc, msg) runs on the loop thread when the bus
- * answered (rc 0) or failed (rc -1, msg says why). Returns 0 when queued,
- * -1 with e->msg when refused (nothing is sent).
+ * 0xE200..0xE224; only to a unit identified as a COUNTIS E34 on the current
+ * connection. The same bus job reads the identification ("SOCO" and the
+ * extended name) again right before the write frame, and sends no write
+ * when the unit no longer identifies as an E34 (it is then foreign).
+ * done(arg, rc, msg) runs on the loop thread when the bus answered (rc 0)
+ * or failed or refused (rc -1, msg says why). Returns 0 when queued, -1
+ * with e->msg when refused (nothing is sent).
  */
 typedef void	engine_write_cb(void *arg, int rc, const char *msg);
 int		 engine_write_tariff(struct engine *, int meter, int tariff,
@@ -107,6 +111,14 @@ int		 engine_submit_ops(struct engine *, int meter,
  */
 int		 engine_hold_bus(struct engine *, int b, int on,
 		    void (*released)(void *), void *arg);
+
+/*
+ * Identify meter i again at once (the operator asked, or a scan found an
+ * E34 there): a foreign or offline meter is asked now rather than at its
+ * back-off. Engine_hold_bus's release does it for every meter of the bus.
+ * Returns 0, or -1 when i is out of range.
+ */
+int		 engine_reidentify(struct engine *, int meter);
 
 /* Wire time (us) of one poll round of nmeters E34 at the bus's line speed. */
 uint32_t	 engine_round_wire_us(const struct bus_conf *, int nmeters);

@@ -46,6 +46,20 @@ int		 csv_row(struct csv_writer *, const struct meter *m,
  * is left in place (its name in the message), nothing written is lost.
  */
 int		 csv_close(struct csv_writer *, struct err *e);
+/* csv_close that also copies the file's final name into path (len). */
+int		 csv_finish(struct csv_writer *, char *path, size_t len,
+		    struct err *e);
+/*
+ * Open a file that never replaces one: CSV_APPEND creates PATH, or the
+ * first free of PATH-2, PATH-3 ... before the extension (O_EXCL, see
+ * unique-name.h); CSV_ATOMIC writes a temporary file and links it under
+ * such a free name at csv_finish. The console's exports use it: two in the
+ * same second keep both. csv_path says the name (final at once for
+ * CSV_APPEND, at csv_finish for CSV_ATOMIC).
+ */
+struct csv_writer *csv_open_new(const char *path, enum csv_mode,
+		    enum csv_dialect, struct err *e);
+const char	*csv_path(const struct csv_writer *);
 /* Give up: remove the temporary file (CSV_ATOMIC), close, free. NULL ok. */
 void		 csv_abort(struct csv_writer *);
 /* Rows written so far. */

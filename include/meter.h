@@ -35,6 +35,10 @@ struct reg_sample {
 	uint32_t	 n;		/* valid samples */
 	int32_t		 trend[METER_TREND_LEN];	/* raw, clipped to int32 */
 	uint8_t		 trend_head, trend_n;
+	/* Counters that only grow (meter_store): the last accepted read and
+	 * the implausible ones since, which are not stored. */
+	int64_t		 good_ms;	/* monotonic ms of the last accepted */
+	uint8_t		 suspect_n;	/* implausible reads in a row */
 };
 
 struct meter_ident {
@@ -66,13 +70,26 @@ struct meter {
 	struct reg_sample	 vals[REG__COUNT];	/* by enum reg_id */
 	/*
 	 * Set by meter_store when a counter that only grows (total and tariff
-	 * energies, not the day/week/month or partial ones) read less than
-	 * its highest valid value; kept until meter_init. Read it through
+	 * energies, not the day/week/month or partial ones) read implausibly
+	 * (lower than before, or more than an E34 can count in the time
+	 * elapsed) METER_CONFIRM_READS times in a row; one stray read is
+	 * dropped and raises nothing. Cleared after METER_CLEAR_READS
+	 * plausible reads of that counter in a row. Read it through
 	 * meter_energy_monotonic.
 	 */
 	int			 energy_backwards;
-	enum reg_id		 energy_backwards_id;	/* the first that did */
+	enum reg_id		 energy_backwards_id;	/* the one that did */
+	int64_t			 energy_backwards_from;	/* raw, last good before */
+	int			 energy_good_n;	/* plausible reads since */
+	/* T = T1+T2+T3+T4 (meter_cycle_end): cycles in a row that disagree. */
+	int			 tariff_bad_n;
+	int			 tariff_alarm;	/* METER_CONFIRM_READS of them */
 };
+
+#define METER_CONFIRM_READS	3	/* implausible reads before an alarm */
+#define METER_CLEAR_READS	10	/* plausible reads that clear it */
+/* Most an E34 can count: 3 x 100 A x 300 V, with 30 % to spare (W). */
+#define METER_P_MAX_W		120000
 
 void	meter_init(struct meter *, const struct meter_conf *, int index,
 	    int64_t now_ms);
@@ -80,6 +97,13 @@ void	meter_init(struct meter *, const struct meter_conf *, int index,
 /* Store one decoded value read at now_ms / wall_ms (updates min/max/avg/trend). */
 void	meter_store(struct meter *, enum reg_id, const struct reg_value *,
 	    int64_t now_ms, int64_t wall_ms);
+
+/*
+ * A cycle ended at cycle_ms (the t_ms its values were stored with), its
+ * requests spread over span_ms: run the checks that need one cycle's values
+ * together (T = T1+T2+T3+T4).
+ */
+void	meter_cycle_end(struct meter *, int64_t cycle_ms, int64_t span_ms);
 
 /* The sample for id, or NULL when never read. */
 const struct reg_sample *meter_get(const struct meter *, enum reg_id);
@@ -94,7 +118,8 @@ const char *meter_status_word(const struct meter *, char *buf, size_t len);
 
 /*
  * Live consistency checks of the model (the LCD's T = T1+T2+T3+T4; no energy
- * counter going backwards). Return 1 when the check holds or cannot be made.
+ * counter going backwards). Return 1 when the check holds or cannot be made;
+ * 0 only once the fault persisted METER_CONFIRM_READS cycles or reads.
  */
 int	meter_tariffs_consistent(const struct meter *);
 int	meter_energy_monotonic(const struct meter *);

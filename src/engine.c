@@ -25,7 +25,6 @@
 #define ENG_OFFLINE_AFTER	3	/* failed cycles before probing */
 #define ENG_PROBE_MIN_MS	1000
 #define ENG_PROBE_MAX_MS	30000
-#define ENG_FOREIGN_RECHECK_MS	300000	/* a foreign device is re-identified */
 
 /* Engine-side state of one meter (the model is struct meter). */
 struct mstate {
@@ -37,7 +36,8 @@ struct mstate {
 	int		 need_ident;
 	int		 need_info;	/* details not yet read whole */
 	int64_t		 slow_next_ms;
-	int64_t		 foreign_next_ms;
+	int64_t		 foreign_next_ms;	/* re-identify a foreign unit */
+	int		 foreign_backoff_ms;	/* as offline probes: 1 s to 30 s */
 	int		 backoff_ms;
 	uint64_t	 overruns;
 	uint32_t	 last_run_us;	/* worker time of the last cycle */
@@ -206,7 +206,12 @@ eng_publish(struct engine *eng, const struct meter *m)
 			eng->consumers[i].ops->round(eng->consumers[i].state);
 }
 
-/* A foreign device between re-identifications: a cycle without traffic. */
+/*
+ * A meter that is offline (probed with back-off) or foreign (between
+ * re-identifications) still completes a cycle at its poll period, without
+ * traffic: its status stays, no value is fresh, and every consumer gets its
+ * row (a recording shows the outage rather than a gap).
+ */
 static void
 eng_cycle_idle(struct mstate *ms)
 {
@@ -235,6 +240,10 @@ eng_poll_cb(struct ev_loop *loop, ev_timer *w, int revents)
 		ev_timer_stop(loop, w);
 		return;
 	}
+	if (m->offline) {
+		eng_cycle_idle(ms);
+		return;
+	}
 	if (ms->busy) {
 		ms->overruns++;
 		return;
@@ -243,8 +252,7 @@ eng_poll_cb(struct ev_loop *loop, ev_timer *w, int revents)
 		if (engine_now_ms() >= ms->foreign_next_ms)
 			ms->need_ident = 1;
 		else {
-			if (eng->batch_cycles)
-				eng_cycle_idle(ms);
+			eng_cycle_idle(ms);
 			return;
 		}
 	}
@@ -423,7 +431,7 @@ eng_go_offline(struct mstate *ms)
 	eng->meters[ms->index].offline = 1;
 	ms->need_ident = 1;
 	ms->backoff_ms = ENG_PROBE_MIN_MS;
-	ev_timer_stop(eng->loop, &ms->poll);
+	/* the poll timer goes on: idle cycles (eng_cycle_idle) */
 	ev_timer_set(&ms->probe, ms->backoff_ms / 1000.0, 0.);
 	ev_timer_start(eng->loop, &ms->probe);
 }
@@ -461,6 +469,35 @@ eng_probe_done(struct mstate *ms, struct bus_job *j)
 	ev_timer_start(eng->loop, &ms->probe);
 }
 
+/*
+ * Keep what an identification said. A foreign unit is identified again at
+ * the offline probes' cadence (ENG_PROBE_MIN_MS doubling to
+ * ENG_PROBE_MAX_MS), so a unit swapped back to an E34 is polled again
+ * within half a minute at worst.
+ */
+static void
+eng_ident_result(struct mstate *ms, const struct bus_job *j)
+{
+	struct meter	*m = &ms->eng->meters[ms->index];
+
+	if (j->ident != IDENT_E34 && j->ident != IDENT_FOREIGN)
+		return;		/* undecided: again next cycle */
+	ms->need_ident = 0;
+	m->ident.done = 1;
+	m->ident.is_e34 = j->ident == IDENT_E34;
+	snprintf(m->ident.ext_name, sizeof m->ident.ext_name, "%s",
+	    j->ext_name);
+	if (j->ident == IDENT_E34) {
+		ms->foreign_backoff_ms = 0;
+		return;
+	}
+	ms->foreign_backoff_ms = ms->foreign_backoff_ms == 0 ?
+	    ENG_PROBE_MIN_MS : ms->foreign_backoff_ms * 2;
+	if (ms->foreign_backoff_ms > ENG_PROBE_MAX_MS)
+		ms->foreign_backoff_ms = ENG_PROBE_MAX_MS;
+	ms->foreign_next_ms = engine_now_ms() + ms->foreign_backoff_ms;
+}
+
 /* 1 when every request of the job ran and was answered. */
 static int
 eng_all_ran(const struct bus_job *j)
@@ -488,20 +525,8 @@ eng_cycle_done(struct mstate *ms, struct ebus *eb, struct bus_job *j)
 		ms->conn_gen = j->conn_gen;
 	}
 	eng_count(m, eb, j, &slowest);
-	if (j->identify && j->ident == IDENT_E34) {
-		ms->need_ident = 0;
-		m->ident.done = 1;
-		m->ident.is_e34 = 1;
-		snprintf(m->ident.ext_name, sizeof m->ident.ext_name, "%s",
-		    j->ext_name);
-	} else if (j->identify && j->ident == IDENT_FOREIGN) {
-		ms->need_ident = 0;
-		m->ident.done = 1;
-		m->ident.is_e34 = 0;
-		snprintf(m->ident.ext_name, sizeof m->ident.ext_name, "%s",
-		    j->ext_name);
-		ms->foreign_next_ms = engine_now_ms() + ENG_FOREIGN_RECHECK_MS;
-	}
+	if (j->identify)
+		eng_ident_result(ms, j);
 	if (j->ident != IDENT_FOREIGN)
 		for (i = 0; i < j->nx; i++)
 			eng_store_xfer(m, &j->x[i], j->end_ms, j->end_wall_ms);
@@ -523,6 +548,8 @@ eng_cycle_done(struct mstate *ms, struct ebus *eb, struct bus_job *j)
 	m->last_response_ms = (slowest + 999) / 1000;
 	m->last_cycle_ms = j->end_ms > 0 ? j->end_ms : 1;
 	m->last_cycle_wall_ms = j->start_wall_ms;
+	if (j->ident != IDENT_FOREIGN)
+		meter_cycle_end(m, m->last_cycle_ms, j->end_ms - j->start_ms);
 	m->cycles++;
 	ms->batch_n++;
 	ms->last_run_us = j->run_us;
@@ -559,21 +586,59 @@ eng_xfer_msg(const struct bus_xfer *x, int link_failed, char *buf, size_t len)
 		    "write not allowed" : strerror(x->err_no));
 }
 
+/*
+ * The identification read before a write said no: nothing was written. A
+ * unit that now identifies as another product is foreign from here on.
+ */
+static void
+eng_write_ident_msg(struct engine *eng, const struct bus_job *j, char *buf,
+    size_t len)
+{
+	struct mstate	*ms = &eng->ms[j->meter];
+	struct meter	*m = &eng->meters[j->meter];
+	const struct bus_xfer *x;
+	int		 i;
+
+	if (j->ident == IDENT_FOREIGN) {
+		eng_ident_result(ms, j);
+		m->status = MS_NOT_E34;
+		snprintf(buf, len, "not an E34 any more%s%s%s: nothing written",
+		    j->ext_name[0] ? " (\"" : "", j->ext_name,
+		    j->ext_name[0] ? "\")" : "");
+		return;
+	}
+	for (i = 0, x = NULL; i < j->nx && j->x[i].ran; i++)
+		x = &j->x[i];
+	if (x == NULL)
+		snprintf(buf, len, "%s; nothing was written", j->link_failed ?
+		    "bus not connected" : "not sent");
+	else {
+		eng_xfer_msg(x, j->link_failed, buf, len);
+		snprintf(buf + strlen(buf), len - strlen(buf), " identifying "
+		    "the unit; nothing was written");
+	}
+}
+
 static void
 eng_req_done(struct engine *eng, struct ebus *eb, struct bus_job *j)
 {
 	struct eng_req	*rq = j->ctx;
 	struct meter	*m = &eng->meters[j->meter];
+	const struct bus_xfer *x;
 	char		 msg[128];
 	uint32_t	 slowest;
 	int		 i;
 
 	eng_count(m, eb, j, &slowest);
 	if (j->kind == JOB_WRITE) {
-		eng_xfer_msg(&j->x[0], j->link_failed, msg, sizeof msg);
+		x = &j->x[j->nx - 1];
+		if (j->identify && j->ident != IDENT_E34 && !x->ran)
+			eng_write_ident_msg(eng, j, msg, sizeof msg);
+		else
+			eng_xfer_msg(x, j->link_failed, msg, sizeof msg);
 		if (rq->write_cb != NULL)
-			rq->write_cb(rq->arg, j->x[0].ran &&
-			    j->x[0].outcome == ST_ANSWER ? 0 : -1, msg);
+			rq->write_cb(rq->arg, x->ran &&
+			    x->outcome == ST_ANSWER ? 0 : -1, msg);
 	} else {
 		for (i = 0; i < rq->nops; i++) {
 			struct engine_op *op = &rq->ops[i];
@@ -805,10 +870,46 @@ int
 engine_hold_bus(struct engine *eng, int b, int on, void (*released)(void *),
     void *arg)
 {
+	int	i;
+
 	if (eng == NULL || b < 0 || b >= eng->cfg->nbuses ||
 	    !eng->buses[b].inited)
 		return -1;
 	bus_hold(&eng->buses[b].bus, on, released, arg);
+	/* the line was someone else's: whoever answers now, identify it */
+	for (i = 0; !on && i < eng->cfg->nmeters; i++)
+		if (eng->cfg->meters[i].bus == b)
+			engine_reidentify(eng, i);
+	return 0;
+}
+
+/* Identify meter i again now (see engine.h). */
+int
+engine_reidentify(struct engine *eng, int meter)
+{
+	struct mstate	*ms;
+	struct meter	*m;
+
+	if (eng == NULL || meter < 0 || meter >= eng->cfg->nmeters)
+		return -1;
+	ms = &eng->ms[meter];
+	m = &eng->meters[meter];
+	ms->need_ident = 1;
+	ms->foreign_backoff_ms = 0;
+	ms->foreign_next_ms = 0;
+	if (!eng->started || eng->stopping || ms->busy)
+		return 0;	/* the cycle or probe in flight, then it */
+	if (m->offline) {
+		ms->backoff_ms = ENG_PROBE_MIN_MS;
+		ev_timer_stop(eng->loop, &ms->probe);
+		eng_submit_probe(ms);
+		return 0;
+	}
+	if (eng->batch_cycles && ms->batch_n >= eng->batch_cycles)
+		return 0;
+	ev_timer_stop(eng->loop, &ms->poll);
+	ev_timer_set(&ms->poll, 0., m->conf->poll_ms / 1000.0);
+	ev_timer_start(eng->loop, &ms->poll);
 	return 0;
 }
 
@@ -873,6 +974,29 @@ engine_plan(const struct engine *eng)
 	return &eng->plan;
 }
 
+/*
+ * A write goes only to a unit identified as an E34 on the current
+ * connection: refuse it when the model says otherwise (foreign, not yet
+ * identified, identification due after a reconnect or an outage).
+ */
+static int
+eng_write_target_ok(struct engine *eng, int meter, struct err *e)
+{
+	const struct mstate	*ms = &eng->ms[meter];
+	const struct meter	*m = &eng->meters[meter];
+
+	if (m->status == MS_NOT_E34 || (m->ident.done && !m->ident.is_e34))
+		return err_set(e, "write refused: unit %d is not a COUNTIS "
+		    "E34 (it identifies as \"%s\")", m->conf->address,
+		    m->ident.ext_name[0] ? m->ident.ext_name : "another "
+		    "product");
+	if (!m->ident.done || ms->need_ident || m->offline)
+		return err_set(e, "write refused: unit %d is not identified "
+		    "as a COUNTIS E34 on this connection yet",
+		    m->conf->address);
+	return 0;
+}
+
 /* Queue a guarded job for meter i; rq travels with it. */
 static int
 eng_submit_req(struct engine *eng, int meter, struct bus_job *j,
@@ -885,6 +1009,9 @@ eng_submit_req(struct engine *eng, int meter, struct bus_job *j,
 		return -1;
 	if (!eng->started || eng->stopping)
 		return err_set(e, "the engine is not running");
+	if (kind == BUS_WRITE_OPERATOR &&
+	    eng_write_target_ok(eng, meter, e) == -1)
+		return -1;
 	j->ctx = rq;
 	bus_submit(&eng_bus_of(eng, meter)->bus, j);
 	return 0;
@@ -897,6 +1024,7 @@ eng_write(struct engine *eng, int meter, int addr, const uint16_t *words,
 {
 	struct bus_job	*j;
 	struct eng_req	*rq;
+	struct bus_xfer	*x;
 
 	if (meter < 0 || meter >= eng->cfg->nmeters)
 		return err_set(e, "write refused: no meter %d", meter);
@@ -907,13 +1035,22 @@ eng_write(struct engine *eng, int meter, int addr, const uint16_t *words,
 		free(rq);
 		return err_set(e, "write: %s", strerror(ENOMEM));
 	}
+	/*
+	 * Identify in the same job, right before the write frame: the unit
+	 * at that address may have been swapped since the last cycle; the
+	 * bus stops the job (nothing written) unless it still reads "SOCO"
+	 * and an E34's extended name.
+	 */
 	j->kind = JOB_WRITE;
-	j->nx = 1;
-	j->x[0].write = 1;
-	j->x[0].fc16 = fc16;
-	j->x[0].addr = addr;
-	j->x[0].count = count;
-	memcpy(j->x[0].words, words, (size_t)count * sizeof *words);
+	j->identify = 1;
+	eng_job_add_set(j, &eng->plan.magic);
+	eng_job_add_set(j, &eng->plan.name);
+	x = &j->x[j->nx++];
+	x->write = 1;
+	x->fc16 = fc16;
+	x->addr = addr;
+	x->count = count;
+	memcpy(x->words, words, (size_t)count * sizeof *words);
 	rq->write_cb = cb;
 	rq->arg = arg;
 	if (eng_submit_req(eng, meter, j, BUS_WRITE_OPERATOR, confirmed, rq,

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "export-csv.h"
+#include "unique-name.h"
 #include "regdecode.h"
 #include "regmap.h"
 
@@ -72,8 +73,11 @@ struct csv_writer {
 	int		 is_stdout;
 	int		 failed;
 	int		 had_data;	/* CSV_APPEND: the file was not empty */
+	int		 unique;	/* csv_open_new: never replace a file */
 	unsigned long	 rows;
 };
+
+#define CSV_PATH_MAX	4200	/* csv_open_new's path buffer */
 
 /* Append text to buf at *off; -1 when it does not fit. */
 static int
@@ -291,6 +295,31 @@ csv_open_atomic(struct csv_writer *w, struct err *e)
 	return 0;
 }
 
+/* A writer with nothing open yet; its path buffer holds CSV_PATH_MAX. */
+static struct csv_writer *
+csv_alloc(const char *path, enum csv_mode mode, enum csv_dialect d,
+    struct err *e)
+{
+	struct csv_writer	*w;
+
+	if (strlen(path) >= CSV_PATH_MAX) {
+		err_setc(e, EXIT_NOINPUT, "%.200s...: %s", path,
+		    strerror(ENAMETOOLONG));
+		return NULL;
+	}
+	if ((w = calloc(1, sizeof *w)) == NULL ||
+	    (w->path = calloc(1, CSV_PATH_MAX)) == NULL) {
+		free(w);
+		err_setc(e, EXIT_NOINPUT, "%s: %s", path, strerror(ENOMEM));
+		return NULL;
+	}
+	memcpy(w->path, path, strlen(path) + 1);
+	w->mode = mode;
+	w->dialect = d;
+	w->fd = -1;
+	return w;
+}
+
 struct csv_writer *
 csv_open(const char *path, enum csv_mode mode, enum csv_dialect d,
     struct err *e)
@@ -298,15 +327,8 @@ csv_open(const char *path, enum csv_mode mode, enum csv_dialect d,
 	struct csv_writer	*w;
 	struct stat		 sb;
 
-	if ((w = calloc(1, sizeof *w)) == NULL ||
-	    (w->path = strdup(path)) == NULL) {
-		free(w);
-		err_setc(e, EXIT_NOINPUT, "%s: %s", path, strerror(ENOMEM));
+	if ((w = csv_alloc(path, mode, d, e)) == NULL)
 		return NULL;
-	}
-	w->mode = mode;
-	w->dialect = d;
-	w->fd = -1;
 	if (strcmp(path, "-") == 0) {
 		w->is_stdout = 1;
 		w->fp = stdout;
@@ -421,7 +443,7 @@ csv_free(struct csv_writer *w)
 }
 
 int
-csv_close(struct csv_writer *w, struct err *e)
+csv_finish(struct csv_writer *w, char *path, size_t len, struct err *e)
 {
 	int	rc = 0, saved;
 
@@ -443,13 +465,57 @@ csv_close(struct csv_writer *w, struct err *e)
 			rc = err_set(e, "%s: %s (partial output kept in %s)",
 			    w->path, w->failed ? "a write failed" :
 			    strerror(errno), w->tmp);
+		} else if (w->unique) {
+			if (unique_publish(w->tmp, w->path, CSV_PATH_MAX,
+			    e) == -1)
+				rc = err_set(e, "%.200s (output kept in %.200s)",
+				    e->msg, w->tmp);
 		} else if (rename(w->tmp, w->path) == -1) {
 			rc = err_set(e, "%s: %s (output kept in %s)", w->path,
 			    strerror(errno), w->tmp);
 		}
 	}
+	if (rc == 0 && path != NULL && len > 0)
+		snprintf(path, len, "%s", w->path);
 	csv_free(w);
 	return rc;
+}
+
+int
+csv_close(struct csv_writer *w, struct err *e)
+{
+	return csv_finish(w, NULL, 0, e);
+}
+
+/* Like csv_open, but the file is always a new one (see export-csv.h). */
+struct csv_writer *
+csv_open_new(const char *path, enum csv_mode mode, enum csv_dialect d,
+    struct err *e)
+{
+	struct csv_writer	*w;
+	int			 fd;
+
+	if (strcmp(path, "-") == 0 || mode == CSV_ATOMIC) {
+		if ((w = csv_open(path, CSV_ATOMIC, d, e)) != NULL)
+			w->unique = w->mode == CSV_ATOMIC && !w->is_stdout;
+		return w;
+	}
+	if ((w = csv_alloc(path, CSV_APPEND, d, e)) == NULL)
+		return NULL;
+	if ((fd = unique_create(w->path, CSV_PATH_MAX, 0666, e)) == -1) {
+		e->code = EXIT_NOINPUT;
+		csv_free(w);
+		return NULL;
+	}
+	w->fd = fd;
+	w->unique = 1;
+	return w;
+}
+
+const char *
+csv_path(const struct csv_writer *w)
+{
+	return w->path;
 }
 
 void

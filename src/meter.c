@@ -70,8 +70,71 @@ meter_counter_grows(enum reg_id id)
 }
 
 /*
+ * The most a counter of id can advance in dt_ms, in raw units: what
+ * METER_P_MAX_W gives over the time, plus 2 for the truncation of the two
+ * reads compared. Raw units in mWh: 10^(scale_exp + 6) for a kWh or kvarh
+ * register, 10^(scale_exp + 9) for MWh or Mvarh.
+ */
+static int64_t
+meter_energy_bound(enum reg_id id, int64_t dt_ms)
+{
+	const struct reg_def	*d = regmap_get(id);
+	int64_t			 unit_mwh = 1;
+	int			 e;
+
+	e = (d->has_scale ? d->scale_exp : 0) + 6 +
+	    (d->unit != NULL && d->unit[0] == 'M' ? 3 : 0);
+	while (e-- > 0)
+		unit_mwh *= 10;
+	if (dt_ms < 0)
+		dt_ms = 0;
+	if (dt_ms > 100000000000LL)	/* three years: no overflow below */
+		dt_ms = 100000000000LL;
+	return METER_P_MAX_W * dt_ms / 3600 / unit_mwh + 2;
+}
+
+/*
+ * Judge a read of a counter that only grows against its last accepted
+ * value. Returns 1 to store it, 0 to drop it. A read lower than before, or
+ * higher than the meter can count since, is suspect (a stray frame, a
+ * misread): dropped, and only METER_CONFIRM_READS of them in a row are
+ * believed (a replaced meter, a wrong word order): then the alarm is raised
+ * and the counter's statistics restart from that read.
+ */
+static int
+meter_energy_judge(struct meter *m, enum reg_id id, struct reg_sample *s,
+    int64_t raw, int64_t now_ms)
+{
+	if (s->n == 0)
+		return 1;
+	if (raw >= s->max && raw - s->max <= meter_energy_bound(id,
+	    now_ms - s->good_ms)) {
+		s->suspect_n = 0;
+		if (m->energy_backwards && m->energy_backwards_id == id &&
+		    ++m->energy_good_n >= METER_CLEAR_READS)
+			m->energy_backwards = 0;
+		return 1;
+	}
+	if (++s->suspect_n < METER_CONFIRM_READS)
+		return 0;
+	if (!m->energy_backwards || m->energy_backwards_id == id) {
+		m->energy_backwards = 1;
+		m->energy_backwards_id = id;
+		m->energy_backwards_from = s->max;
+	}
+	m->energy_good_n = 0;
+	s->suspect_n = 0;
+	s->n = 0;
+	s->sum = 0;
+	s->trend_n = s->trend_head = 0;
+	return 1;
+}
+
+/*
  * Keep v as id's latest value. Statistics and the trend count valid samples
  * only: a "not available" reading is shown as such, never averaged as 0.
+ * A suspect read of a counter that only grows is dropped (see
+ * meter_energy_judge): the counter keeps its last good value and ages.
  * t_ms 0 means "never read", so a read at time 0 is stored as 1.
  */
 void
@@ -85,10 +148,10 @@ meter_store(struct meter *m, enum reg_id id, const struct reg_value *v,
 	if ((unsigned)id >= REG__COUNT || v == NULL)
 		return;
 	s = &m->vals[id];
-	if (v->valid && s->n > 0 && v->raw < s->max && !m->energy_backwards &&
-	    meter_counter_grows(id)) {
-		m->energy_backwards = 1;
-		m->energy_backwards_id = id;
+	if (v->valid && meter_counter_grows(id)) {
+		if (!meter_energy_judge(m, id, s, v->raw, now_ms))
+			return;
+		s->good_ms = now_ms;
 	}
 	s->v = *v;
 	s->t_ms = now_ms > 0 ? now_ms : 1;
@@ -194,32 +257,51 @@ meter_status_word(const struct meter *m, char *buf, size_t len)
 }
 
 /*
- * T = T1+T2+T3+T4 on the 10 Wh registers, when all five are valid and come
- * from the same cycle (same t_ms). The meter truncates each counter to 10 Wh
- * on its own, so the total may lead the sum of the four truncated tariffs by
- * up to 3 counts (30 Wh) on a healthy meter; anything else fails.
+ * T = T1+T2+T3+T4 on the 10 Wh registers, when all five are valid and were
+ * read in the cycle that ended at cycle_ms. The meter truncates each counter
+ * to 10 Wh on its own, so the total and the sum of the four truncated
+ * tariffs may differ by up to 3 counts either way; and the total and the
+ * tariffs travel in different requests (0xC702, 0xC802: too far apart for
+ * one), so the energy counted between them (at most METER_P_MAX_W over
+ * span_ms) is tolerated too. A mismatch raises the alarm only when it
+ * persists METER_CONFIRM_READS cycles in a row; one cycle that adds up
+ * clears it.
  */
-int
-meter_tariffs_consistent(const struct meter *m)
+void
+meter_cycle_end(struct meter *m, int64_t cycle_ms, int64_t span_ms)
 {
 	const struct reg_sample	*tot, *t;
-	int64_t			 sum, diff;
+	int64_t			 sum, diff, allow;
 	size_t			 i;
 	size_t			 nt = sizeof meter_tariff_10wh /
 				    sizeof meter_tariff_10wh[0];
 
 	tot = meter_get(m, REG_EA_PLUS_TOTAL_10WH);
-	if (tot == NULL || !tot->v.valid)
-		return 1;
+	if (tot == NULL || !tot->v.valid || tot->t_ms != cycle_ms)
+		return;
 	sum = 0;
 	for (i = 0; i < nt; i++) {
 		t = meter_get(m, meter_tariff_10wh[i]);
-		if (t == NULL || !t->v.valid || t->t_ms != tot->t_ms)
-			return 1;
+		if (t == NULL || !t->v.valid || t->t_ms != cycle_ms)
+			return;
 		sum += t->v.raw;
 	}
 	diff = tot->v.raw - sum;
-	return diff >= 0 && diff <= (int64_t)nt - 1;
+	if (diff < 0)
+		diff = -diff;
+	allow = (int64_t)nt - 1 + meter_energy_bound(REG_EA_PLUS_TOTAL_10WH,
+	    span_ms) - 2;
+	if (diff <= allow) {
+		m->tariff_bad_n = 0;
+		m->tariff_alarm = 0;
+	} else if (++m->tariff_bad_n >= METER_CONFIRM_READS)
+		m->tariff_alarm = 1;
+}
+
+int
+meter_tariffs_consistent(const struct meter *m)
+{
+	return !m->tariff_alarm;
 }
 
 int

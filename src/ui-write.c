@@ -154,6 +154,14 @@ ui_write_begin(struct ui_write *w, int ch)
 		ui_message(w->ui, "%s", w->result);
 		return SCREEN_HANDLED;
 	}
+	if (m->status == MS_NOT_E34 || (m->ident.done && !m->ident.is_e34)) {
+		snprintf(w->result, sizeof w->result, "write refused: %.100s "
+		    "is not a COUNTIS E34 (it identifies as \"%.30s\"): "
+		    "nothing was sent", name, m->ident.ext_name[0] ?
+		    m->ident.ext_name : "another product");
+		ui_message(w->ui, "%s", w->result);
+		return SCREEN_HANDLED;
+	}
 	w->meter = m->index;
 	w->step = ch == UI_WRITE_KEY_TARIFF ? UW_PICK_TARIFF : UW_CONFIRM_CLOCK;
 	return SCREEN_HANDLED;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "export-csv.h"
+#include "unique-name.h"
 #include "t.h"
 
 #define HEADER "timestamp,meter,bus,address,status,response_ms," \
@@ -345,6 +346,72 @@ test_csv__errors_name_the_path(void)
 	free(m);
 }
 
+/*
+ * Exports never replace a file (issue 13): a second snapshot of the same
+ * second goes to NAME-2.csv, a third to NAME-3.csv, both for the atomic
+ * writer (link at csv_finish) and the appending one (O_EXCL at open); a
+ * file made under the wanted name while the writer ran is kept too.
+ */
+static void
+test_csv__new_never_overwrites(void)
+{
+	struct meter		*m = full_meter();
+	struct csv_writer	*w;
+	struct err		 e;
+	char			 path[256], want[256], got[256], *s;
+	FILE			*fp;
+	int			 i;
+
+	snprintf(want, sizeof want, "%s/snapshot-20260301T101500Z.csv", tmpdir);
+	for (i = 1; i <= 3; i++) {
+		w = csv_open_new(want, CSV_ATOMIC, CSV_RFC4180, &e);
+		T_OK(w != NULL);
+		if (w == NULL)
+			return;
+		T_EQ_INT(csv_header(w, &e), 0);
+		T_EQ_INT(csv_row(w, m, &bconf, &e), 0);
+		if (i == 3) {	/* someone takes -3 meanwhile */
+			snprintf(path, sizeof path, "%s/snapshot-20260301T"
+			    "101500Z-3.csv", tmpdir);
+			if ((fp = fopen(path, "w")) != NULL) {
+				fputs("theirs\n", fp);
+				fclose(fp);
+			}
+		}
+		T_EQ_INT(csv_finish(w, got, sizeof got, &e), 0);
+		unique_name(want, i == 3 ? 4 : i, path, sizeof path);
+		T_EQ_STR(got, path);
+	}
+	T_EQ_INT(count_entries(tmpdir), 4);
+	snprintf(path, sizeof path, "%s/snapshot-20260301T101500Z-3.csv",
+	    tmpdir);
+	s = slurp(path);
+	T_OK(s != NULL && strcmp(s, "theirs\n") == 0);
+	/* appending: a recording started in the same second */
+	snprintf(want, sizeof want, "%s/snapshot-20260301T101500Z.csv", tmpdir);
+	w = csv_open_new(want, CSV_APPEND, CSV_RFC4180, &e);
+	T_OK(w != NULL);
+	if (w != NULL) {
+		unique_name(want, 5, path, sizeof path);
+		T_EQ_STR(csv_path(w), path);
+		T_EQ_INT(csv_header(w, &e), 0);
+		T_EQ_INT(csv_close(w, &e), 0);
+		s = slurp(path);
+		T_OK(s != NULL && strcmp(s, HEADER) == 0);
+		}
+	for (i = 1; i <= 5; i++) {
+		unique_name(want, i, path, sizeof path);
+		T_EQ_INT(unlink(path), 0);
+	}
+	/* the suffix goes before the extension, or at the end without one */
+	T_EQ_INT(unique_name("/a.b/rec", 2, path, sizeof path), 0);
+	T_EQ_STR(path, "/a.b/rec-2");
+	T_EQ_INT(unique_name("d/x.tar.csv", 12, path, sizeof path), 0);
+	T_EQ_STR(path, "d/x.tar-12.csv");
+	T_EQ_INT(unique_name("d/x.csv", 2, path, 8), -1);
+	free(m);
+}
+
 int
 main(void)
 {
@@ -362,6 +429,7 @@ main(void)
 	T_RUN(test_csv__abort_leaves_nothing);
 	T_RUN(test_csv__append_mode);
 	T_RUN(test_csv__errors_name_the_path);
+	T_RUN(test_csv__new_never_overwrites);
 	rmdir(tmpdir);
 	return t_done();
 }

@@ -218,46 +218,124 @@ put_tariffs(struct meter *m, int64_t total, int64_t t1, int64_t t2,
 	put(m, REG_EA_PLUS_T4_10WH, t4, now_ms);
 }
 
-/* T = T1+T2+T3+T4 fires on a mismatch, and only in one cycle's readings. */
+/* One cycle of the five 10 Wh counters, then the end-of-cycle checks. */
+static void
+cycle_tariffs(struct meter *m, int64_t total, int64_t t1, int64_t t2,
+    int64_t t3, int64_t t4, int64_t now_ms)
+{
+	put_tariffs(m, total, t1, t2, t3, t4, now_ms);
+	meter_cycle_end(m, now_ms, 0);
+}
+
+/*
+ * T = T1+T2+T3+T4: truncation tolerated both ways, the time between the
+ * two requests too, and a mismatch must persist METER_CONFIRM_READS cycles.
+ */
 static void
 test_meter__tariffs_consistency(void)
 {
 	struct meter	*m = new_meter();
+	int64_t		 t = 2000;
+	int		 i;
 
-	put_tariffs(m, 1000, 100, 200, 300, 400, 2000);
+	cycle_tariffs(m, 1000, 100, 200, 300, 400, t += 1000);
 	T_EQ_INT(meter_tariffs_consistent(m), 1);
-	/* each tariff truncated to 10 Wh on its own: up to 3 counts ahead */
-	put_tariffs(m, 1003, 100, 200, 300, 400, 3000);
+	/* each counter truncated to 10 Wh on its own: 3 counts either way */
+	cycle_tariffs(m, 1003, 100, 200, 300, 400, t += 1000);
 	T_EQ_INT(meter_tariffs_consistent(m), 1);
-	put_tariffs(m, 1004, 100, 200, 300, 400, 4000);
-	T_EQ_INT(meter_tariffs_consistent(m), 0);
-	put_tariffs(m, 999, 100, 200, 300, 400, 5000);
-	T_EQ_INT(meter_tariffs_consistent(m), 0);
-	put_tariffs(m, 4294967294LL, 4294967294LL, 0, 0, 0, 6000);
+	cycle_tariffs(m, 1003, 101, 201, 301, 403, t += 1000);
 	T_EQ_INT(meter_tariffs_consistent(m), 1);
-	put_tariffs(m, 2000, 100, 200, 300, 400, 7000);
-	T_EQ_INT(meter_tariffs_consistent(m), 0);
-	/* a total from a later cycle than T4 cannot be compared */
-	put(m, REG_EA_PLUS_TOTAL_10WH, 2000, 8000);
+	T_EQ_INT(m->tariff_bad_n, 0);
+	/* 6 and 7 counts off: not an alarm yet */
+	cycle_tariffs(m, 1003, 102, 202, 302, 403, t += 1000);
 	T_EQ_INT(meter_tariffs_consistent(m), 1);
-	/* neither can an unavailable tariff */
-	put_tariffs(m, 2000, 100, 200, 300, 400, 9000);
+	cycle_tariffs(m, 1003, 102, 202, 302, 404, t += 1000);
+	T_EQ_INT(meter_tariffs_consistent(m), 1);
+	T_EQ_INT(m->tariff_bad_n, 2);
+	/* a cycle that adds up starts the count again */
+	cycle_tariffs(m, 1008, 102, 202, 302, 404, t += 1000);
+	T_EQ_INT(m->tariff_bad_n, 0);
+	/*
+	 * The tariffs read 0.9 s after the total (slow answers) under a
+	 * 100 kW load: T leads by 2.5 counts more than truncation gives.
+	 */
+	for (i = 0; i < 20; i++) {
+		put_tariffs(m, 1010 + 3 * i, 107 + 3 * i, 202, 302, 404,
+		    t += 1000);
+		meter_cycle_end(m, t, 900);
+		T_EQ_INT(meter_tariffs_consistent(m), 1);
+	}
+	T_EQ_INT(m->tariff_bad_n, 0);
+	/* the same 5 counts within one instant: a real error, CHECK on the
+	 * third cycle in a row */
+	for (i = 0; i < METER_CONFIRM_READS; i++) {
+		T_EQ_INT(meter_tariffs_consistent(m), 1);
+		cycle_tariffs(m, 1067 + i, 164 + i, 202, 302, 404, t += 1000);
+	}
 	T_EQ_INT(meter_tariffs_consistent(m), 0);
-	put_invalid(m, REG_EA_PLUS_T3_10WH, 9000);
+	/* an unavailable tariff or a total from another cycle: no verdict */
+	put_tariffs(m, 1070, 167, 202, 302, 404, t += 1000);
+	put_invalid(m, REG_EA_PLUS_T3_10WH, t);
+	meter_cycle_end(m, t, 0);
+	T_EQ_INT(meter_tariffs_consistent(m), 0);
+	put(m, REG_EA_PLUS_TOTAL_10WH, 1071, t + 1000);
+	meter_cycle_end(m, t + 1000, 0);
+	T_EQ_INT(meter_tariffs_consistent(m), 0);
+	/* values that add up again clear it */
+	cycle_tariffs(m, 1075, 167, 202, 302, 404, t += 2000);
 	T_EQ_INT(meter_tariffs_consistent(m), 1);
 	/* the kWh registers do not take part */
-	put_tariffs(m, 1000, 100, 200, 300, 400, 10000);
-	put(m, REG_EA_PLUS_TOTAL, 5, 10000);
-	put(m, REG_EA_PLUS_T1, 999, 10000);
+	put(m, REG_EA_PLUS_TOTAL, 5, t);
+	put(m, REG_EA_PLUS_T1, 999, t);
+	meter_cycle_end(m, t, 0);
 	T_EQ_INT(meter_tariffs_consistent(m), 1);
 	free(m);
 }
 
-/* A counter that goes down flags the meter; a day counter may restart. */
+static int64_t
+swapped(int64_t e)
+{
+	return ((e & 0xFFFF) << 16) | (e >> 16);
+}
+
+/*
+ * A word-order error (the low word read as the high one) still raises
+ * CHECK: with no load, the tariffs do not add up; under load, every count
+ * moves a counter by 65536.
+ */
+static void
+test_meter__tariffs_word_order(void)
+{
+	struct meter	*m = new_meter();
+	int64_t		 t = 2000, e = 123456;
+	int		 i;
+
+	for (i = 0; i < METER_CONFIRM_READS; i++)
+		cycle_tariffs(m, swapped(e), swapped(e / 2),
+		    swapped(e - e / 2), 0, 0, t += 1000);
+	T_EQ_INT(meter_tariffs_consistent(m), 0);
+	T_EQ_INT(meter_energy_monotonic(m), 1);
+	free(m);
+	m = new_meter();
+	for (i = 0; i < 10; i++)
+		cycle_tariffs(m, swapped(e + i), swapped(e + i), 0, 0, 0,
+		    t += 1000);
+	T_EQ_INT(meter_energy_monotonic(m), 0);
+	free(m);
+}
+
+/*
+ * A counter that goes down, or leaps further than an E34 can count in the
+ * time, is suspect: one such read (a stray frame) is dropped and flags
+ * nothing; three in a row flag the meter; plausible reads clear it again.
+ * A day counter may restart.
+ */
 static void
 test_meter__energy_monotonic(void)
 {
-	struct meter	*m = new_meter();
+	struct meter		*m = new_meter();
+	const struct reg_sample	*s;
+	int			 i;
 
 	put(m, REG_EA_PLUS_TOTAL_10WH, 1000, 2000);
 	put(m, REG_EA_PLUS_TOTAL_10WH, 1000, 3000);
@@ -270,24 +348,73 @@ test_meter__energy_monotonic(void)
 	put(m, REG_V1, 23000, 2000);
 	put(m, REG_V1, 22000, 3000);
 	T_EQ_INT(meter_energy_monotonic(m), 1);
-	/* lower than the highest seen, even across a missing reading */
+	/* lower than before, even across a missing reading: suspect */
 	put(m, REG_EA_PLUS_T2_10WH, 700, 2000);
 	put_invalid(m, REG_EA_PLUS_T2_10WH, 3000);
 	put(m, REG_EA_PLUS_T2_10WH, 699, 4000);
+	T_EQ_INT(meter_energy_monotonic(m), 1);
+	put(m, REG_EA_PLUS_T2_10WH, 699, 5000);
+	T_EQ_INT(meter_energy_monotonic(m), 1);
+	put(m, REG_EA_PLUS_T2_10WH, 698, 6000);
 	T_EQ_INT(meter_energy_monotonic(m), 0);
 	T_EQ_INT(m->energy_backwards_id, REG_EA_PLUS_T2_10WH);
-	/* it stays flagged: the operator must see it happened */
-	put(m, REG_EA_PLUS_T2_10WH, 800, 5000);
-	T_EQ_INT(meter_energy_monotonic(m), 0);
-	put(m, REG_EA_PLUS_TOTAL, 10, 5000);
-	put(m, REG_EA_PLUS_TOTAL, 9, 6000);
-	T_EQ_INT(m->energy_backwards_id, REG_EA_PLUS_T2_10WH);
+	T_EQ_INT(m->energy_backwards_from, 700);
+	s = meter_get(m, REG_EA_PLUS_T2_10WH);
+	T_EQ_INT(s->v.raw, 698);
+	T_EQ_INT(s->max, 698);	/* statistics restart from the new count */
+	/* it stays flagged while reads are few, then clears */
+	for (i = 1; i < METER_CLEAR_READS; i++) {
+		put(m, REG_EA_PLUS_T2_10WH, 698 + i, 6000 + 1000 * i);
+		T_EQ_INT(meter_energy_monotonic(m), 0);
+	}
+	put(m, REG_EA_PLUS_T2_10WH, 800, 6000 + 1000 * i + 60000);
+	T_EQ_INT(meter_energy_monotonic(m), 1);
 	meter_init(m, &conf, 0, 7000);
 	T_EQ_INT(meter_energy_monotonic(m), 1);
 	put(m, REG_EA_PLUS_TOTAL, 10, 8000);
-	put(m, REG_EA_PLUS_TOTAL, 9, 9000);
+	for (i = 0; i < METER_CONFIRM_READS; i++)
+		put(m, REG_EA_PLUS_TOTAL, 9, 9000 + i * 1000);
 	T_EQ_INT(meter_energy_monotonic(m), 0);
 	T_EQ_INT(m->energy_backwards_id, REG_EA_PLUS_TOTAL);
+	free(m);
+}
+
+/*
+ * Issue 8: one stray frame with a valid CRC (999999.99 kWh), then normal
+ * values: no alarm, min/max untouched, the value goes on from the good one.
+ */
+static void
+test_meter__stray_read_dropped(void)
+{
+	struct meter		*m = new_meter();
+	const struct reg_sample	*s;
+	int64_t			 t = 2000;
+	int			 i;
+
+	for (i = 0; i < 5; i++)
+		cycle_tariffs(m, 4605170 + i, 4605170 + i, 0, 0, 0, t += 1000);
+	cycle_tariffs(m, 99999999, 99999999, 0, 0, 0, t += 1000);
+	T_EQ_INT(meter_energy_monotonic(m), 1);
+	T_EQ_INT(meter_tariffs_consistent(m), 1);
+	s = meter_get(m, REG_EA_PLUS_TOTAL_10WH);
+	T_EQ_INT(s->v.raw, 4605174);	/* the last good one, aging */
+	T_EQ_INT(s->max, 4605174);
+	T_OK(s->t_ms < t);
+	for (i = 5; i < 30; i++)
+		cycle_tariffs(m, 4605170 + i, 4605170 + i, 0, 0, 0, t += 1000);
+	T_EQ_INT(meter_energy_monotonic(m), 1);
+	T_EQ_INT(meter_tariffs_consistent(m), 1);
+	T_EQ_INT(s->max, 4605199);
+	T_EQ_INT(s->min, 4605170);
+	T_EQ_INT(s->t_ms, t);
+	assert_sane_sample(s);
+	/* 2 counts more than 120 kW give in 1 s (3.3 Wh) is still believed
+	 * after a long gap: the bound grows with the time */
+	put(m, REG_EA_PLUS_TOTAL_10WH, 4605199 + 3333 + 2, t + 1000000);
+	T_EQ_INT(s->v.raw, 4605199 + 3333 + 2);
+	put(m, REG_EA_PLUS_TOTAL_10WH, 4605199 + 3333 + 100, t + 1001000);
+	T_EQ_INT(s->v.raw, 4605199 + 3333 + 2);
+	T_EQ_INT(meter_energy_monotonic(m), 1);
 	free(m);
 }
 
@@ -522,6 +649,8 @@ main(void)
 	T_RUN(test_meter__status_words);
 	T_RUN(test_meter__tariffs_consistency);
 	T_RUN(test_meter__energy_monotonic);
+	T_RUN(test_meter__tariffs_word_order);
+	T_RUN(test_meter__stray_read_dropped);
 	T_RUN(test_meter__wiring_healthy);
 	T_RUN(test_meter__wiring_reversed_2);
 	T_RUN(test_meter__wiring_vn_swap_1);

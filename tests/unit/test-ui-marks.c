@@ -66,6 +66,7 @@ put_tariffs(struct meter *m, int64_t total, int64_t t1, int64_t t2,
 	put(m, REG_EA_PLUS_T2_10WH, t2, now_ms);
 	put(m, REG_EA_PLUS_T3_10WH, t3, now_ms);
 	put(m, REG_EA_PLUS_T4_10WH, t4, now_ms);
+	meter_cycle_end(m, now_ms, 0);
 }
 
 static const int64_t	v_ok[3] = { 23000, 23100, 22950 };
@@ -128,24 +129,30 @@ test_ui_marks__checks(void)
 	put_phases(m, v_ok, i_ok, p_ok, 2000);
 	put_tariffs(m, 1003, 100, 200, 300, 400, 2000);	/* within 3 counts */
 	T_EQ_INT(ui_marks(m, 2000, buf, sizeof buf), 0);
-	put_tariffs(m, 1008, 100, 200, 300, 400, 3000);	/* 8 counts off */
-	T_EQ_INT(ui_marks(m, 3000, buf, sizeof buf), UI_MARK_CHECK);
+	/* 5 counts off, three cycles in a row (meter.h) */
+	put_tariffs(m, 1008, 100, 200, 300, 400, 3000);
+	put_tariffs(m, 1008, 100, 200, 300, 400, 4000);
+	T_EQ_INT(ui_marks(m, 4000, buf, sizeof buf), 0);
+	put_tariffs(m, 1008, 100, 200, 300, 400, 5000);
+	T_EQ_INT(ui_marks(m, 5000, buf, sizeof buf), UI_MARK_CHECK);
 	T_EQ_STR(buf, "CHECK");
-	/* adds up again, but the total went backwards: kept */
-	put_tariffs(m, 1000, 100, 200, 300, 400, 4000);
+	/* adds up again, but the total went backwards three times: kept */
+	put_tariffs(m, 1000, 100, 200, 300, 400, 6000);
+	put_tariffs(m, 1000, 100, 200, 300, 400, 7000);
+	put_tariffs(m, 1000, 100, 200, 300, 400, 8000);
 	T_EQ_INT(meter_tariffs_consistent(m), 1);
-	T_EQ_INT(ui_marks(m, 4000, buf, sizeof buf), UI_MARK_CHECK);
+	T_EQ_INT(ui_marks(m, 8000, buf, sizeof buf), UI_MARK_CHECK);
 	T_EQ_STR(buf, "CHECK");
-	put_phases(m, v_ok, i_ok, p, 5000);
-	T_EQ_INT(ui_marks(m, 5000, buf, sizeof buf),
+	put_phases(m, v_ok, i_ok, p, 9000);
+	T_EQ_INT(ui_marks(m, 9000, buf, sizeof buf),
 	    UI_MARK_WIRING | UI_MARK_CHECK);
 	T_EQ_STR(buf, "Err2 CHECK");
 	/* a small buffer is cut, still terminated */
-	ui_marks(m, 5000, buf, 6);
+	ui_marks(m, 9000, buf, 6);
 	T_EQ_STR(buf, "Err2 ");
-	ui_marks(m, 5000, buf, 3);
+	ui_marks(m, 9000, buf, 3);
 	T_EQ_STR(buf, "Er");
-	T_EQ_INT(ui_marks(m, 5000, buf, 0), 0);
+	T_EQ_INT(ui_marks(m, 9000, buf, 0), 0);
 	free(m);
 }
 
