@@ -15,7 +15,7 @@
 
 #include <ev.h>
 
-#include "config.h"
+#include "conf.h"
 #include "engine.h"
 #include "pollplan.h"
 

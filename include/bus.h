@@ -26,7 +26,7 @@
 
 #include <ev.h>
 
-#include "config.h"
+#include "conf.h"
 #include "err.h"
 #include "stats.h"
 

@@ -9,7 +9,7 @@
 
 #include <stdio.h>
 
-#include "config.h"
+#include "conf.h"
 #include "err.h"
 
 enum cli_mode { MODE_CONSOLE, MODE_DEMO, MODE_CHECK_CONFIG, MODE_EXPORT_CSV,

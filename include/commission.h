@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "config.h"
+#include "conf.h"
 #include "meter.h"
 
 /* Leaflet preconditions of the connection test (English section). */

@@ -8,7 +8,7 @@
 #ifndef CONFIG_WRITE_H
 #define CONFIG_WRITE_H
 
-#include "config.h"
+#include "conf.h"
 #include "err.h"
 
 struct cw_found {

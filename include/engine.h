@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "config.h"
+#include "conf.h"
 #include "err.h"
 #include "meter.h"
 #include "stats.h"

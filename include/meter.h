@@ -8,7 +8,7 @@
 
 #include <stdint.h>
 
-#include "config.h"
+#include "conf.h"
 #include "regdecode.h"
 #include "regmap.h"
 #include "stats.h"

@@ -16,7 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "config.h"
+#include "conf.h"
 #include "err.h"
 #include "regmap.h"
 

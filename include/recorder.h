@@ -19,7 +19,7 @@
 
 #include <stddef.h>
 
-#include "config.h"
+#include "conf.h"
 #include "consumer.h"
 #include "err.h"
 

@@ -3,7 +3,7 @@
  *
  * The table is generated at build time from data/e34-register-map.tsv (the
  * copy of shared/reference, the one source of addresses, counts, types and
- * scales) by src/regmap-gen.awk into gen/regmap-e34.c and gen/regmap-ids.h.
+ * scales) by src/model/regmap-gen.awk into gen/regmap-e34.c and gen/regmap-ids.h.
  * Code names registers by id (REG_V1, REG_EA_PLUS_TOTAL_10WH: the TSV name,
  * upper-cased), never by address literal.
  */

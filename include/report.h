@@ -16,7 +16,7 @@
 #include <stdio.h>
 
 #include "commission.h"
-#include "config.h"
+#include "conf.h"
 #include "engine.h"
 #include "err.h"
 #include "meter.h"

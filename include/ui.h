@@ -29,7 +29,7 @@
 #include <ev.h>
 
 #include "cli.h"
-#include "config.h"
+#include "conf.h"
 #include "engine.h"
 #include "err.h"
 #include "meter.h"

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "export-csv.h"
+#include "csv.h"
 #include "mqtt.h"
 
 /*

@@ -30,7 +30,7 @@
 #include <ev.h>
 #include <mosquitto.h>
 
-#include "config.h"
+#include "conf.h"
 #include "engine.h"
 #include "err.h"
 #include "mqtt.h"

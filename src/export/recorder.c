@@ -16,7 +16,7 @@
 
 #include <ev.h>
 
-#include "export-csv.h"
+#include "csv.h"
 #include "meter.h"
 #include "recorder.h"
 

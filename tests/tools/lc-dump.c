@@ -17,7 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config.h"
+#include "conf.h"
 #include "engine.h"
 #include "err.h"
 #include "lc-fetch.h"

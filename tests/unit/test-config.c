@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../include/config.h"
+#include "conf.h"
 #include "t.h"
 
 static char	t_dir[] = "/tmp/test-config.XXXXXX";

@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "export-csv.h"
+#include "csv.h"
 #include "unique-name.h"
 #include "t.h"
 

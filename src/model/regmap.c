@@ -2,7 +2,7 @@
  * regmap.c: questions asked of the register map.
  *
  * The table itself is data: gen/regmap-e34.c, compiled from
- * data/e34-register-map.tsv by src/regmap-gen.awk. This file only looks rows
+ * data/e34-register-map.tsv by src/model/regmap-gen.awk. This file only looks rows
  * up (by id, by name, by address) and answers what an E34 defines, may read
  * and may write. Decoding words into values is regdecode.c's job; which
  * blocks to read is the engine's.

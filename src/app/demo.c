@@ -24,7 +24,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "config.h"
+#include "conf.h"
 #include "ui.h"
 
 #define DEMO_WAIT_MS	10000	/* for the simulator's link to appear */

@@ -11,7 +11,7 @@
 #include <time.h>
 
 #include "consumer.h"
-#include "export-csv.h"
+#include "csv.h"
 #include "recorder.h"
 #include "ui-record.h"
 #include "ui.h"

@@ -25,7 +25,7 @@
 
 #include <stddef.h>
 
-#include "config.h"
+#include "conf.h"
 #include "err.h"
 #include "meter.h"
 

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../include/config.h"	/* bus_parity_parse */
+#include "conf.h"	/* bus_parity_parse */
 #include "sim-opts.h"
 
 static const int sim_bauds[] = { 1200, 2400, 4800, 9600, 19200, 38400,

@@ -26,7 +26,7 @@
 #include <ini.h>
 
 /* "config.h" from src/ would find autoconf's header first (-I.). */
-#include "../include/config.h"	/* not a stale autoconf config.h in an old build dir */
+#include "conf.h"	/* not a stale autoconf config.h in an old build dir */
 
 #define NAME_MAX_LEN	32
 #define RAW_LINE	4096	/* reader buffer; longer lines are drained */

@@ -62,12 +62,12 @@ NR == 1 {
 END {
 	if (failed) exit 1
 	if (out == "ids") {
-		print "/* Generated from data/e34-register-map.tsv by src/regmap-gen.awk. Do not edit. */"
+		print "/* Generated from data/e34-register-map.tsv by src/model/regmap-gen.awk. Do not edit. */"
 		print "#ifndef REGMAP_IDS_H\n#define REGMAP_IDS_H\n\nenum reg_id {"
 		for (i = 0; i < n; i++) printf("\t%s,\n", ids[i])
 		print "\tREG__COUNT\n};\n\n#endif"
 	} else {
-		print "/* Generated from data/e34-register-map.tsv by src/regmap-gen.awk. Do not edit. */"
+		print "/* Generated from data/e34-register-map.tsv by src/model/regmap-gen.awk. Do not edit. */"
 		print "#include \"regmap.h\"\n\nconst struct reg_def regmap_e34[] = {"
 		for (i = 0; i < n; i++) print row[i]
 		print "};\n\nconst size_t regmap_e34_len = sizeof regmap_e34 / sizeof regmap_e34[0];"

@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "export-csv.h"
+#include "csv.h"
 #include "unique-name.h"
 #include "regdecode.h"
 #include "regmap.h"

@@ -16,7 +16,7 @@
 
 #include "cli.h"
 #include "engine.h"
-#include "export-csv.h"
+#include "csv.h"
 #include "pollplan.h"
 
 #define EXIT_IOERR	74	/* sysexits.h EX_IOERR: the CSV could not be written */
