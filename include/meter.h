@@ -99,6 +99,16 @@ const char *meter_status_word(const struct meter *, char *buf, size_t len);
 int	meter_tariffs_consistent(const struct meter *);
 int	meter_energy_monotonic(const struct meter *);
 
+/*
+ * 1 when m's values are live: its last cycle was ok, it is an E34 that is
+ * not given up, and that cycle ended within 2 * period_ms + timeout_ms of
+ * now_ms. period_ms is the period the meter is really polled at (its bus's
+ * achievable refresh; never less than its poll_ms), timeout_ms its bus's
+ * answer timeout.
+ */
+int	meter_fresh(const struct meter *, int64_t now_ms, int64_t period_ms,
+	    int64_t timeout_ms);
+
 /* Inferred wiring diagnosis from live values (PRODUCT.md "Talking to the meter"). */
 struct wiring_diag {
 	int	known;			/* enough readings to say anything */

@@ -8,8 +8,10 @@
 #include "consumer.h"
 #include "engine.h"
 #include "err.h"
+#include "prometheus.h"
 
 static const struct exporter_ops *const exporter_table[] = {
+	&exporter_prometheus,
 	NULL
 };
 
