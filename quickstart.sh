@@ -10,7 +10,8 @@ TOP=$(pwd)
 JOBS=$(nproc 2>/dev/null || echo 2)
 
 PKGS="gcc make autoconf automake pkgconf libncurses-dev libmodbus-dev libev-dev
-libinih-dev tmux mbpoll python3 python3-pymodbus ncurses-term locales"
+libinih-dev tmux mbpoll python3 python3-pymodbus ncurses-term locales
+libmicrohttpd-dev prometheus curl"
 
 deps() {
 	missing=""
