@@ -18,9 +18,13 @@ struct engine;
 
 /* A growable text buffer: grows to the largest exposition, then stays. */
 struct prom_buf {
-	char	*s;
-	size_t	 len, cap;
-	int	 failed;	/* an allocation failed: the text is incomplete */
+	char		*s;
+	size_t		 len, cap;
+	int		 failed;	/* an allocation failed: incomplete */
+	/* meter="m",bus="b",address="a" of each meter, made once per engine */
+	const struct engine *labels_of;
+	char		**labels;
+	int		 nlabels;
 };
 
 /*

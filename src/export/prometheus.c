@@ -145,6 +145,19 @@ struct prom {
 	struct prom_text	*cur;		/* what a scrape gets */
 };
 
+static void
+pb_free_labels(struct prom_buf *b)
+{
+	int	i;
+
+	for (i = 0; i < b->nlabels; i++)
+		free(b->labels[i]);
+	free(b->labels);
+	b->labels = NULL;
+	b->nlabels = 0;
+	b->labels_of = NULL;
+}
+
 /* Make room for n more bytes (and a NUL); 0 or -1. */
 static int
 pb_room(struct prom_buf *b, size_t n)
@@ -211,15 +224,17 @@ pb_fmt(struct prom_buf *b, const char *fmt, ...)
 static void
 pb_label_value(struct prom_buf *b, const char *s)
 {
-	for (; *s != '\0'; s++) {
-		if (*s == '\\')
-			pb_put(b, "\\\\", 2);
-		else if (*s == '"')
-			pb_put(b, "\\\"", 2);
-		else if (*s == '\n')
-			pb_put(b, "\\n", 2);
-		else
-			pb_put(b, s, 1);
+	size_t	n;
+
+	while (*s != '\0') {
+		n = strcspn(s, "\\\"\n");	/* the common case: all of it */
+		pb_put(b, s, n);
+		s += n;
+		if (*s == '\0')
+			break;
+		pb_put(b, *s == '\n' ? "\\n" : *s == '"' ? "\\\"" : "\\\\",
+		    2);
+		s++;
 	}
 }
 
@@ -250,19 +265,47 @@ pb_head(struct prom_buf *b, const char *name, const char *type,
 
 /* name{meter="m",bus="b",address="a" then the caller adds more and "} ". */
 static void
-pb_meter_labels(struct prom_buf *b, const char *name, const struct meter *m,
-    const struct config *cfg)
+pb_meter_labels(struct prom_buf *b, const char *name, const struct meter *m)
 {
-	const struct meter_conf	*mc = m->conf;
-
 	pb_str(b, name);
-	pb_str(b, "{meter=\"");
-	pb_label_value(b, mc->name);
-	pb_str(b, "\",bus=\"");
-	pb_label_value(b, cfg->buses[mc->bus].name);
-	pb_str(b, "\",address=\"");
-	pb_int(b, mc->address);
-	pb_str(b, "\"");
+	pb_put(b, "{", 1);
+	pb_str(b, b->labels[m->index]);
+}
+
+/* The label set of every meter, escaped once per engine (names are fixed). */
+static int
+pb_make_labels(struct prom_buf *b, const struct engine *eng)
+{
+	const struct config	*cfg = engine_config(eng);
+	const struct meter_conf	*mc;
+	struct prom_buf		 one = { NULL, 0, 0, 0, NULL, NULL, 0 };
+	int			 i, n = engine_nmeters(eng);
+
+	if (b->labels_of == eng && b->nlabels == n)
+		return 0;
+	pb_free_labels(b);
+	if ((b->labels = calloc(n > 0 ? (size_t)n : 1, sizeof *b->labels)) ==
+	    NULL)
+		return -1;
+	b->nlabels = n;
+	for (i = 0; i < n; i++) {
+		mc = engine_meter(eng, i)->conf;
+		one.len = 0;
+		pb_str(&one, "meter=\"");
+		pb_label_value(&one, mc->name);
+		pb_str(&one, "\",bus=\"");
+		pb_label_value(&one, cfg->buses[mc->bus].name);
+		pb_str(&one, "\",address=\"");
+		pb_int(&one, mc->address);
+		pb_str(&one, "\"");
+		if (one.failed || (b->labels[i] = strdup(one.s)) == NULL) {
+			free(one.s);
+			return -1;
+		}
+	}
+	free(one.s);
+	b->labels_of = eng;
+	return 0;
 }
 
 /* Seconds from milliseconds, exact ("1.234"). */
@@ -297,7 +340,6 @@ static void
 prom_format_family(struct prom_buf *b, const struct prom_family *f,
     const struct engine *eng, const unsigned char *fresh)
 {
-	const struct config	*cfg = engine_config(eng);
 	const struct meter	*m;
 	const struct reg_sample	*s;
 	const struct reg_def	*d;
@@ -313,7 +355,7 @@ prom_format_family(struct prom_buf *b, const struct prom_family *f,
 			s = meter_get(m, f->s[k].id);
 			if (s == NULL || s->t_ms == 0 || !s->v.valid)
 				continue;
-			pb_meter_labels(b, f->name, m, cfg);
+			pb_meter_labels(b, f->name, m);
 			if (f->label != NULL) {
 				pb_str(b, ",");
 				pb_str(b, f->label);
@@ -341,7 +383,6 @@ static void
 prom_format_meters(struct prom_buf *b, const struct engine *eng,
     const unsigned char *fresh, const int64_t *last_ok_wall_ms)
 {
-	const struct config	*cfg = engine_config(eng);
 	const struct meter	*m;
 	char			 fw[16];
 	int			 i, n = engine_nmeters(eng);
@@ -358,7 +399,7 @@ prom_format_meters(struct prom_buf *b, const struct engine *eng,
 	    "read at identification (value 1).");
 	for (i = 0; i < n; i++) {
 		m = engine_meter(eng, i);
-		pb_meter_labels(b, "countis_meter_info", m, cfg);
+		pb_meter_labels(b, "countis_meter_info", m);
 		pb_str(b, ",model=\"");
 		pb_label_value(b, m->ident.done ? m->ident.ext_name : "");
 		pb_str(b, "\",serial=\"");
@@ -403,7 +444,6 @@ prom_reason_count(const struct link_stats *st, enum prom_reason r)
 static void
 prom_format_meter_stats(struct prom_buf *b, const struct engine *eng)
 {
-	const struct config	*cfg = engine_config(eng);
 	const struct meter	*m;
 	int			 i, r, n = engine_nmeters(eng);
 
@@ -411,7 +451,7 @@ prom_format_meter_stats(struct prom_buf *b, const struct engine *eng)
 	    "sent to the meter.");
 	for (i = 0; i < n; i++) {
 		m = engine_meter(eng, i);
-		pb_meter_labels(b, "countis_meter_requests_total", m, cfg);
+		pb_meter_labels(b, "countis_meter_requests_total", m);
 		pb_str(b, "} ");
 		pb_int(b, (int64_t)m->stats.requests);
 		pb_str(b, "\n");
@@ -421,7 +461,7 @@ prom_format_meter_stats(struct prom_buf *b, const struct engine *eng)
 	for (i = 0; i < n; i++) {
 		m = engine_meter(eng, i);
 		for (r = 0; r < PR__COUNT; r++) {
-			pb_meter_labels(b, "countis_meter_errors_total", m, cfg);
+			pb_meter_labels(b, "countis_meter_errors_total", m);
 			pb_str(b, ",reason=\"");
 			pb_str(b, prom_reason_names[r]);
 			pb_str(b, "\"} ");
@@ -433,7 +473,7 @@ prom_format_meter_stats(struct prom_buf *b, const struct engine *eng)
 	    "cycles of the meter, any outcome.");
 	for (i = 0; i < n; i++) {
 		m = engine_meter(eng, i);
-		pb_meter_labels(b, "countis_meter_cycles_total", m, cfg);
+		pb_meter_labels(b, "countis_meter_cycles_total", m);
 		pb_str(b, "} ");
 		pb_int(b, (int64_t)m->cycles);
 		pb_str(b, "\n");
@@ -442,7 +482,7 @@ prom_format_meter_stats(struct prom_buf *b, const struct engine *eng)
 	    "of the meter's last poll cycle.");
 	for (i = 0; i < n; i++) {
 		m = engine_meter(eng, i);
-		pb_meter_labels(b, "countis_meter_response_seconds", m, cfg);
+		pb_meter_labels(b, "countis_meter_response_seconds", m);
 		pb_str(b, "} ");
 		pb_ms_as_s(b, m->last_response_ms);
 		pb_str(b, "\n");
@@ -535,7 +575,7 @@ prom_format(struct prom_buf *b, const struct engine *eng,
 
 	b->len = 0;
 	b->failed = 0;
-	if (pb_room(b, 0) == -1)
+	if (pb_room(b, 0) == -1 || pb_make_labels(b, eng) == -1)
 		return -1;
 	b->s[0] = '\0';
 	if ((fresh = calloc(n > 0 ? (size_t)n : 1, 1)) == NULL)
@@ -555,6 +595,7 @@ prom_format(struct prom_buf *b, const struct engine *eng,
 void
 prom_buf_release(struct prom_buf *b)
 {
+	pb_free_labels(b);
 	free(b->s);
 	memset(b, 0, sizeof *b);
 }
