@@ -126,11 +126,12 @@ assert_sane_exposition(const char *text)
 static void
 test_prometheus__values_exact_and_stale_dropped(void)
 {
-	struct prom_buf	 b = { NULL, 0, 0, 0 };
+	struct prom_buf	 b;
 	int64_t		 now = 500000, last_ok[3] = { 1700000000123, 0, 0 };
 	struct meter	*a, *bm, *c;
 	char		 l[256];
 
+	memset(&b, 0, sizeof b);
 	a = meter_ok(0, now);
 	store(a, REG_EA_PLUS_TOTAL_10WH, 4294967294LL, now);	/* max valid */
 	store(a, REG_EA_PLUS_T2_10WH, 1, now);
