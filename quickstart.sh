@@ -11,7 +11,8 @@ JOBS=$(nproc 2>/dev/null || echo 2)
 
 PKGS="gcc make autoconf automake pkgconf libncurses-dev libmodbus-dev libev-dev
 libinih-dev tmux mbpoll python3 python3-pymodbus ncurses-term locales
-libmosquitto-dev mosquitto mosquitto-clients"
+libmosquitto-dev mosquitto mosquitto-clients
+libmicrohttpd-dev prometheus curl"
 
 deps() {
 	missing=""

@@ -13,7 +13,7 @@
 #include "err.h"
 
 enum cli_mode { MODE_CONSOLE, MODE_DEMO, MODE_CHECK_CONFIG, MODE_EXPORT_CSV,
-	MODE_SCAN, MODE_HELP, MODE_VERSION };
+	MODE_SCAN, MODE_HELP, MODE_VERSION, MODE_HEADLESS };
 
 struct opts {
 	enum cli_mode	 mode;
@@ -53,5 +53,6 @@ int	run_export_csv(const struct opts *, const struct config *);
 int	run_scan(const struct opts *);
 int	run_console(const struct opts *, const struct config *);
 int	run_demo(const struct opts *);
+int	run_headless(const struct opts *, const struct config *);
 
 #endif

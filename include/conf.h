@@ -56,6 +56,13 @@ struct mqtt_conf {
 	char		*discovery_prefix;	/* default "homeassistant" */
 };
 
+/* [prometheus]: metrics over HTTP and/or a textfile (either or both). */
+struct prom_conf {
+	int		 line;		/* of the section header; 0 = no section */
+	char		*listen;	/* "HOST:PORT" (numeric host), or NULL */
+	char		*textfile;	/* node_exporter textfile path, or NULL */
+};
+
 struct config {
 	char		*path;		/* the file read, or "(demo)" */
 	char		*theme;		/* default "default" */
@@ -68,6 +75,7 @@ struct config {
 	struct meter_conf meters[CONFIG_MAX_METERS];
 	int		 nmeters;
 	struct mqtt_conf mqtt;
+	struct prom_conf prometheus;
 };
 
 /* Set every field to its default, no buses, no meters. */
@@ -95,6 +103,13 @@ int	config_find(const char *explicit_path, char *buf, size_t len,
 
 /* Wire time in microseconds of one character (start, 8 data, parity, stop). */
 long	bus_char_us(const struct bus_conf *);
+
+/*
+ * Split "HOST:PORT" (HOST an IPv4 address, or an IPv6 one in brackets) into
+ * host (without brackets) and port 1..65535. Returns 0, or -1 with why set.
+ */
+int	config_listen_parse(const char *s, char *host, size_t hostlen,
+	    int *port, const char **why);
 
 const char *bus_parity_name(char parity);	/* "none" "even" "odd" */
 /* "none", "even", "odd" to 'N', 'E', 'O' in *parity; 0, or -1 for another word. */

@@ -58,6 +58,12 @@ const struct meter *engine_meter(const struct engine *, int i);
 int		 engine_nbuses(const struct engine *);
 const struct bus_view *engine_bus(const struct engine *, int i);
 const struct config *engine_config(const struct engine *);
+/*
+ * 1 when meter i's values may be shown or exported as current: the model's
+ * rule (meter_fresh) with the period its bus really achieves and its bus's
+ * timeout. Every consumer asks this; none judges staleness itself.
+ */
+int		 engine_meter_fresh(const struct engine *, int i, int64_t now_ms);
 
 /* Monotonic and wall clocks in ms, as the engine stamps samples. */
 int64_t		 engine_now_ms(void);

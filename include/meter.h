@@ -124,6 +124,17 @@ const char *meter_status_word(const struct meter *, char *buf, size_t len);
 int	meter_tariffs_consistent(const struct meter *);
 int	meter_energy_monotonic(const struct meter *);
 
+/*
+ * 1 when m's values are live: its last cycle was ok, it is an E34 that is
+ * not given up, and that cycle ended within 2 * period_ms + timeout_ms of
+ * now_ms. period_ms is the period the meter is really polled at (its bus's
+ * achievable refresh; never less than its poll_ms), timeout_ms its bus's
+ * answer timeout; and no live check fails (CHECK). Consumers call it through
+ * engine_meter_fresh(), which knows the bus.
+ */
+int	meter_fresh(const struct meter *, int64_t now_ms, int64_t period_ms,
+	    int64_t timeout_ms);
+
 /* Inferred wiring diagnosis from live values (PRODUCT.md "Talking to the meter"). */
 struct wiring_diag {
 	int	known;			/* enough readings to say anything */
@@ -135,12 +146,5 @@ struct wiring_diag {
 };
 void	meter_wiring(const struct meter *, int64_t now_ms, struct wiring_diag *);
 
-/*
- * 1 when the meter's values may be shown as current to an exporter: its last
- * cycle was ok, it identified as an E34, it is not offline, no live check
- * fails (meter_tariffs_consistent, meter_energy_monotonic) and its last good
- * cycle ended less than 3 poll periods before now_ms (monotonic). Else 0.
- */
-int	meter_fresh(const struct meter *, int64_t now_ms);
 
 #endif

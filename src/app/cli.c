@@ -20,6 +20,7 @@ enum {
 	OPT_DEMO = 256, OPT_CHECK, OPT_EXPORT, OPT_SCAN, OPT_CYCLES,
 	OPT_DIALECT, OPT_LOG, OPT_BAUD, OPT_PARITY, OPT_STOP, OPT_FIRST,
 	OPT_LAST, OPT_TIMEOUT, OPT_THEME, OPT_ASCII, OPT_NOCOLOR,
+	OPT_HEADLESS,
 	OPT_CONFIG = 'c', OPT_VERBOSE = 'v', OPT_HELP = 'h', OPT_VERSION = 'V'
 };
 
@@ -29,7 +30,9 @@ enum {
 #define M_CHECK		(1u << MODE_CHECK_CONFIG)
 #define M_EXPORT	(1u << MODE_EXPORT_CSV)
 #define M_SCAN		(1u << MODE_SCAN)
-#define M_ALL		(M_CONSOLE | M_DEMO | M_CHECK | M_EXPORT | M_SCAN)
+#define M_HEADLESS	(1u << MODE_HEADLESS)
+#define M_ALL		(M_CONSOLE | M_DEMO | M_CHECK | M_EXPORT | M_SCAN | \
+			    M_HEADLESS)
 
 struct cli_opt {
 	const char	*name;		/* long name */
@@ -41,11 +44,13 @@ struct cli_opt {
 
 static const struct cli_opt cli_table[] = {
 	{ "config", required_argument, OPT_CONFIG, M_CONSOLE | M_CHECK |
-	  M_EXPORT, "the console, --check-config and --export-csv" },
+	  M_EXPORT | M_HEADLESS, "the console, --check-config, --export-csv "
+	  "and --headless" },
 	{ "demo", no_argument, OPT_DEMO, 0, NULL },
 	{ "check-config", no_argument, OPT_CHECK, 0, NULL },
 	{ "export-csv", required_argument, OPT_EXPORT, 0, NULL },
 	{ "scan", required_argument, OPT_SCAN, 0, NULL },
+	{ "headless", no_argument, OPT_HEADLESS, 0, NULL },
 	{ "cycles", required_argument, OPT_CYCLES, M_EXPORT, "--export-csv" },
 	{ "csv-dialect", required_argument, OPT_DIALECT, M_CONSOLE | M_DEMO |
 	  M_CHECK | M_EXPORT, "the console, --demo, --check-config and "
@@ -159,6 +164,8 @@ cli_apply(struct opts *o, struct cli_seen *s, int c, const char *opt,
 		return cli_mode(o, s, MODE_DEMO, opt, e);
 	case OPT_CHECK:
 		return cli_mode(o, s, MODE_CHECK_CONFIG, opt, e);
+	case OPT_HEADLESS:
+		return cli_mode(o, s, MODE_HEADLESS, opt, e);
 	case OPT_EXPORT:
 		if (cli_mode(o, s, MODE_EXPORT_CSV, opt, e) == -1)
 			return -1;
@@ -343,6 +350,7 @@ cli_usage(FILE *fp)
 "       countis-tui --scan TARGET [--baud B] [--parity none|even|odd]\n"
 "                   [--stop-bits 1|2] [--first A] [--last A] [--timeout-ms T]\n"
 "                                            find the units answering on a bus\n"
+"       countis-tui --headless [-c FILE]     poll and run the exporters as a service\n"
 "       countis-tui --help | --version\n"
 "\n"
 "Options:\n"
@@ -355,6 +363,8 @@ cli_usage(FILE *fp)
 "  --export-csv PATH|-     headless: write CSV to PATH, or stdout for -\n"
 "  --cycles N              poll cycles for --export-csv, 1..1000000 (default 1)\n"
 "  --csv-dialect D         rfc4180 (default) or excel-eu (';', decimal comma)\n"
+"  --headless              no screen: poll and run the configured exporters\n"
+"                          ([prometheus], [mqtt]) until SIGTERM; SIGHUP reloads\n"
 "  --scan TARGET           headless bus scan of a serial device or host[:port];\n"
 "                          reads only, never writes\n"
 "  --baud B                scan speed: 4800, 9600, 19200 (default) or 38400\n"

@@ -23,6 +23,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <arpa/inet.h>
+
 #include <ini.h>
 
 /* "config.h" from src/ would find autoconf's header first (-I.). */
@@ -32,7 +34,7 @@
 #define RAW_LINE	4096	/* reader buffer; longer lines are drained */
 
 enum sect_kind { SECT_NONE, SECT_CONSOLE, SECT_BUS, SECT_METER, SECT_BAD,
-    SECT_MQTT };
+    SECT_MQTT, SECT_PROMETHEUS };
 
 struct config_parse;
 struct key_def;
@@ -52,6 +54,7 @@ struct key_def {
 static key_parse_fn parse_int, parse_baud, parse_parity, parse_str,
     parse_name, parse_bool, parse_dialect, parse_bustype, parse_address;
 static key_parse_fn parse_topic;
+static key_parse_fn parse_listen;
 
 static const struct key_def config_keys[] = {
 	{ SECT_CONSOLE, "theme", parse_name, offsetof(struct config, theme),
@@ -116,6 +119,12 @@ static const struct key_def config_keys[] = {
 	{ SECT_MQTT, "discovery_prefix", parse_topic, MQ(discovery_prefix),
 	  0, 0, "expected topic levels such as homeassistant" },
 #undef MQ
+	{ SECT_PROMETHEUS, "listen", parse_listen,
+	  offsetof(struct prom_conf, listen), 0, 0,
+	  "expected ADDRESS:PORT, e.g. 127.0.0.1:9534 or [::1]:9534" },
+	{ SECT_PROMETHEUS, "textfile", parse_str,
+	  offsetof(struct prom_conf, textfile), 0, 0,
+	  "expected a file path (node_exporter's textfile directory)" },
 };
 #define NKEYS	((int)(sizeof config_keys / sizeof config_keys[0]))
 
@@ -137,6 +146,7 @@ struct config_parse {
 	int		 meter_keys[CONFIG_MAX_METERS][NKEYS];
 	int		 mqtt_line;
 	int		 mqtt_keys[NKEYS];
+	int		 prom_keys[NKEYS];
 	char		 raw[RAW_LINE];
 };
 
@@ -216,6 +226,8 @@ config_section_kind(char *inner, char **name)
 		return SECT_CONSOLE;
 	if (strcmp(inner, "mqtt") == 0)
 		return SECT_MQTT;
+	if (strcmp(inner, "prometheus") == 0)
+		return SECT_PROMETHEUS;
 	if (strncmp(inner, "bus ", 4) == 0) {
 		*name = inner + 4;
 		return SECT_BUS;
@@ -265,7 +277,8 @@ config_section(struct config_parse *cp, char *inner)
 	kind = config_section_kind(inner, &name);
 	if (kind == SECT_NONE) {
 		config_error(cp, cp->lineno, "unknown section '[%s]': expected "
-		    "[console], [bus NAME], [meter NAME] or [mqtt]", inner);
+		    "[console], [bus NAME], [meter NAME], [mqtt] or "
+		    "[prometheus]", inner);
 		return;
 	}
 	if (kind == SECT_MQTT) {
@@ -277,6 +290,16 @@ config_section(struct config_parse *cp, char *inner)
 		cp->mqtt_line = cp->lineno;
 		cp->cfg->mqtt.enabled = 1;
 		cp->kind = SECT_MQTT;
+		return;
+	}
+	if (kind == SECT_PROMETHEUS) {
+		if (cfg->prometheus.line != 0) {
+			config_error(cp, cp->lineno, "[prometheus] already "
+			    "defined at line %d", cfg->prometheus.line);
+			return;
+		}
+		cfg->prometheus.line = cp->lineno;
+		cp->kind = SECT_PROMETHEUS;
 		return;
 	}
 	if (kind == SECT_CONSOLE) {
@@ -606,6 +629,20 @@ parse_name(struct config_parse *cp, const struct key_def *k, void *field,
 	return parse_str(cp, k, field, value);
 }
 
+/* listen = HOST:PORT, checked here so a typo is a file:line error. */
+static int
+parse_listen(struct config_parse *cp, const struct key_def *k, void *field,
+    const char *value)
+{
+	char		 host[64];
+	const char	*why;
+	int		 port;
+
+	if (config_listen_parse(value, host, sizeof host, &port, &why) == -1)
+		return key_error(cp, k, value, "%s; %s", why, k->expect);
+	return parse_str(cp, k, field, value);
+}
+
 /* List the keys of a section kind, for "unknown key" messages. */
 static void
 config_key_list(enum sect_kind kind, char *buf, size_t len)
@@ -666,6 +703,10 @@ config_key_cb(void *user, UNUSED const char *section, const char *name,
 	case SECT_BUS:
 		obj = &cp->cfg->buses[cp->idx];
 		lines = cp->bus_keys[cp->idx];
+		break;
+	case SECT_PROMETHEUS:
+		obj = &cp->cfg->prometheus;
+		lines = cp->prom_keys;
 		break;
 	default:
 		obj = &cp->cfg->meters[cp->idx];
@@ -820,6 +861,12 @@ config_check(struct config_parse *cp)
 		config_check_meter(cp, i);
 	if (cp->nerrors == 0 && cp->cfg->mqtt.enabled)
 		config_check_mqtt(cp);
+	if (cp->nerrors == 0 && cp->cfg->prometheus.line != 0 &&
+	    cp->cfg->prometheus.listen == NULL &&
+	    cp->cfg->prometheus.textfile == NULL)
+		config_error(cp, cp->cfg->prometheus.line, "[prometheus] needs "
+		    "listen = ADDRESS:PORT (HTTP /metrics), textfile = PATH, "
+		    "or both");
 	if (cp->nerrors == 0 && cp->cfg->nmeters == 0)
 		config_error(cp, 0, "no [meter NAME] section: nothing to poll");
 	return cp->nerrors ? -1 : 0;
@@ -875,6 +922,8 @@ config_free(struct config *cfg)
 		free(cfg->meters[i].bus_name);
 		free(cfg->meters[i].label);
 	}
+	free(cfg->prometheus.listen);
+	free(cfg->prometheus.textfile);
 	config_init(cfg);
 }
 
@@ -1020,6 +1069,54 @@ bus_parity_parse(const char *word, char *parity)
 		*parity = 'O';
 	else
 		return -1;
+	return 0;
+}
+
+int
+config_listen_parse(const char *s, char *host, size_t hostlen, int *port,
+    const char **why)
+{
+	const char		*colon, *h = s;
+	size_t			 n;
+	char			*end;
+	long			 p;
+	struct in6_addr		 a6;
+	struct in_addr		 a4;
+
+	if (s[0] == '[') {
+		if ((colon = strstr(s, "]:")) == NULL) {
+			*why = "an IPv6 address is written [ADDRESS]:PORT";
+			return -1;
+		}
+		h = s + 1;
+		n = (size_t)(colon - h);
+		colon++;
+	} else {
+		if ((colon = strrchr(s, ':')) == NULL) {
+			*why = "no :PORT";
+			return -1;
+		}
+		n = (size_t)(colon - s);
+	}
+	if (n == 0 || n >= hostlen) {
+		*why = "no address before the port";
+		return -1;
+	}
+	memcpy(host, h, n);
+	host[n] = '\0';
+	if (s[0] == '[' ? inet_pton(AF_INET6, host, &a6) != 1 :
+	    inet_pton(AF_INET, host, &a4) != 1) {
+		*why = "not a numeric IPv4 or [IPv6] address";
+		return -1;
+	}
+	errno = 0;
+	p = strtol(colon + 1, &end, 10);
+	if (!isdigit((unsigned char)colon[1]) || *end != '\0' ||
+	    errno == ERANGE || p < 1 || p > 65535) {
+		*why = "port is not 1..65535";
+		return -1;
+	}
+	*port = (int)p;
 	return 0;
 }
 

@@ -115,6 +115,9 @@ main_configured(const struct opts *o)
 	case MODE_EXPORT_CSV:
 		rc = run_export_csv(o, cfg);
 		break;
+	case MODE_HEADLESS:
+		rc = run_headless(o, cfg);
+		break;
 	default:
 		rc = run_console(o, cfg);
 		break;

@@ -839,6 +839,18 @@ engine_on_cycle(struct engine *eng, engine_cycle_cb *cb, void *arg)
 }
 
 int
+engine_meter_fresh(const struct engine *eng, int i, int64_t now_ms)
+{
+	const struct meter	*m = &eng->meters[i];
+	const struct bus_view	*bv = &eng->buses[m->conf->bus].view;
+	int64_t			 period = m->conf->poll_ms;
+
+	if (bv->achievable_ms > period)
+		period = bv->achievable_ms;
+	return meter_fresh(m, now_ms, period, bv->conf->timeout_ms);
+}
+
+int
 engine_nmeters(const struct engine *eng)
 {
 	return eng->cfg->nmeters;

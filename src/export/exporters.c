@@ -9,8 +9,10 @@
 #include "engine.h"
 #include "err.h"
 #include "mqtt.h"
+#include "prometheus.h"
 
 static const struct exporter_ops *const exporter_table[] = {
+	&exporter_prometheus,
 	&exporter_mqtt,
 	NULL
 };

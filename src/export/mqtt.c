@@ -200,7 +200,7 @@ mqtt_discard(struct mqtt *q, int i)
 static int
 mqtt_judge(struct mqtt *q, int i, int64_t now_ms)
 {
-	int	fresh = meter_fresh(engine_meter(q->eng, i), now_ms);
+	int	fresh = engine_meter_fresh(q->eng, i, now_ms);
 
 	if (!fresh)
 		mqtt_discard(q, i);

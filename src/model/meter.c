@@ -385,13 +385,24 @@ meter_wiring(const struct meter *m, int64_t now_ms, struct wiring_diag *d)
 		d->err_codes[d->nerr++] = 0;
 }
 
+/*
+ * Whether m's latest values are live, for exporters that must never show an
+ * old value as current: the last cycle was ok, the device is an E34 and is
+ * not given up, that cycle ended at most two poll periods plus one
+ * answer timeout ago (the console's stale rule, ui.c), and no live check
+ * fails (CHECK: T1..T4 against the total, a counter going backwards).
+ */
 int
-meter_fresh(const struct meter *m, int64_t now_ms)
+meter_fresh(const struct meter *m, int64_t now_ms, int64_t period_ms,
+    int64_t timeout_ms)
 {
-	if (m->status != MS_OK || !m->ident.done || !m->ident.is_e34 ||
-	    m->offline || m->last_ok_ms == 0)
+	if (m == NULL || m->status != MS_OK || m->offline ||
+	    !m->ident.is_e34 || m->last_ok_ms <= 0 ||
+	    m->last_ok_ms != m->last_cycle_ms)
 		return 0;
-	if (now_ms - m->last_ok_ms >= 3 * (int64_t)m->conf->poll_ms)
+	if (m->conf != NULL && period_ms < m->conf->poll_ms)
+		period_ms = m->conf->poll_ms;
+	if (now_ms - m->last_ok_ms > 2 * period_ms + timeout_ms)
 		return 0;
 	return meter_tariffs_consistent(m) && meter_energy_monotonic(m);
 }

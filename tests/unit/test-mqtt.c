@@ -160,26 +160,26 @@ test_mqtt__disc_every_entity(void)
 	free(m);
 }
 
-/* meter_fresh: ok, an E34, online, checks hold, younger than 3 periods. */
+/* meter_fresh: ok, an E34, online, checks hold, younger than 2 periods + timeout. */
 static void
 test_mqtt__meter_fresh(void)
 {
 	struct meter	*m = good_meter();
 
-	T_EQ_INT(meter_fresh(m, T0), 1);
-	T_EQ_INT(meter_fresh(m, T0 + 2999), 1);
-	T_EQ_INT(meter_fresh(m, T0 + 3000), 0);
+	T_EQ_INT(meter_fresh(m, T0, 1000, 300), 1);
+	T_EQ_INT(meter_fresh(m, T0 + 2300, 1000, 300), 1);
+	T_EQ_INT(meter_fresh(m, T0 + 2301, 1000, 300), 0);
 	m->status = MS_TIMEOUT;
-	T_EQ_INT(meter_fresh(m, T0), 0);
+	T_EQ_INT(meter_fresh(m, T0, 1000, 300), 0);
 	m->status = MS_OK;
 	m->offline = 1;
-	T_EQ_INT(meter_fresh(m, T0), 0);
+	T_EQ_INT(meter_fresh(m, T0, 1000, 300), 0);
 	m->offline = 0;
 	m->ident.is_e34 = 0;
-	T_EQ_INT(meter_fresh(m, T0), 0);
+	T_EQ_INT(meter_fresh(m, T0, 1000, 300), 0);
 	m->ident.is_e34 = 1;
 	m->energy_backwards = 1;	/* a CHECK failure */
-	T_EQ_INT(meter_fresh(m, T0), 0);
+	T_EQ_INT(meter_fresh(m, T0, 1000, 300), 0);
 	free(m);
 }
 
