@@ -11,6 +11,7 @@
 #include "err.h"
 
 #define CONFIG_MAX_LINE		198	/* longest line (bytes, without \n) */
+#define CONFIG_MAX_BYTES	1048576	/* largest file read (bytes) */
 #define CONFIG_MAX_BUSES	32
 #define CONFIG_MAX_METERS	512
 
@@ -87,9 +88,20 @@ void	config_free(struct config *);
  * Load path into cfg (after config_init). Returns 0, or -1 with e->msg such
  * as "countis-tui.ini:14: [bus main] baud = '19201': expected 4800, 9600,
  * 19200 or 38400" and e->code = EXIT_CONFIG (EXIT_NOINPUT when the file is
- * missing or unreadable).
+ * missing, unreadable or not a regular file: a FIFO or a device is refused,
+ * not read). Every error of the file is found in one run; e->msg holds them
+ * one per line as far as they fit, then "(N more errors not shown; ...)".
+ * Control bytes from the file appear escaped as \xNN.
  */
 int	config_load(struct config *cfg, const char *path, struct err *e);
+
+/*
+ * The same, and each (when not NULL) gets every complaint, "FILE:LINE:
+ * ...", in the order found, however many there are (--check-config).
+ */
+typedef void	config_each_fn(void *arg, const char *complaint);
+int	config_load_each(struct config *cfg, const char *path,
+	    config_each_fn *each, void *arg, struct err *e);
 
 /*
  * Find the configuration file per PRODUCT.md: explicit (-c), else

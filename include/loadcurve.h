@@ -46,7 +46,8 @@ struct lc_record {
 	int		 flag;		/* 0 full, 1 incomplete */
 	uint16_t	 raw;		/* value as read */
 	int		 num, den;	/* scale of the block it came from */
-	int		 gap_before;	/* missing intervals just before this one */
+	int		 gap_before;	/* missing intervals just before this one
+					 * (at most INT_MAX) */
 };
 
 struct lc_block {
@@ -68,7 +69,8 @@ struct lc_curve {
 	int		 period_s;	/* derived from the spacing; 0 when unknown */
 	int		 period_votes;	/* how many spacings equal period_s */
 	int		 ngaps;		/* places where intervals are missing */
-	int		 nmissing;	/* missing intervals in all gaps */
+	int		 nmissing;	/* missing intervals in all gaps
+					 * (saturates at INT_MAX) */
 	int		 nincomplete;	/* records flagged incomplete */
 };
 

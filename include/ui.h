@@ -206,6 +206,9 @@ void		 ui_term_disarm(void);
 /* Remove path (a file, or with dir = 1 an empty directory) if a fatal
  * signal ends the program (--demo's temporary files). */
 void		 ui_term_cleanup_path(const char *path, int dir);
+/* Send pid SIGTERM if a signal ends the program (--demo's simulator). */
+void		 ui_term_cleanup_child(pid_t pid);
+/* Forget the paths and the child: they are cleaned up already. */
 void		 ui_term_forget_paths(void);
 /*
  * While curses owns the screen nothing may write to stderr: send fd 2 to fd

@@ -272,7 +272,16 @@ cli_getopt_error(int c, int argc, char **argv, struct err *e)
 			arg = cli_spelling(i, buf, sizeof buf);
 		return err_setc(e, EXIT_USAGE, "option '%s' needs a value", arg);
 	}
-	if (optopt != 0)
+	/*
+	 * A long option given a value it does not take ("--demo=1"): getopt
+	 * sets optopt to the option's val, which for a long-only option is
+	 * no character at all (256 printed as '%c' is a NUL).
+	 */
+	if (strncmp(arg, "--", 2) == 0 && strchr(arg, '=') != NULL &&
+	    optopt != 0 && (i = cli_index(optopt)) != -1)
+		return err_setc(e, EXIT_USAGE, "option '--%s' takes no value "
+		    "(given '%s')", cli_table[i].name, arg);
+	if (optopt > 0 && optopt < 256)
 		return err_setc(e, EXIT_USAGE, "unknown option '-%c'", optopt);
 	n = strcspn(arg, "=");
 	return err_setc(e, EXIT_USAGE, "unknown option '%.*s'", (int)n, arg);

@@ -9,18 +9,25 @@
  * and parses section headers itself (inih does not tell the handler about a
  * section without keys, yet a [meter] without keys is an error to report).
  * Keys are a table (config_keys[]): section kind, name, parser, bounds.
- * Rules that span keys (bus exists, unique addresses) run after the file.
+ * Rules that span keys (bus exists, unique addresses) run after the file,
+ * also when keys were refused, so one run reports every error of the file;
+ * a rule that depends on a refused key is left out (no knock-on errors).
+ * Only a regular file is read (a FIFO or /dev/zero would hang the
+ * reader), at most CONFIG_MAX_BYTES of it, and control bytes from the file
+ * are escaped in messages (\x01), never echoed to the terminal.
  * config_find (where the file is looked for) is at the end. Opening serial
  * devices and resolving hosts is the engine's business, not ours.
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <arpa/inet.h>
@@ -134,6 +141,9 @@ struct config_parse {
 	const char	*path;
 	FILE		*fp;
 	struct err	*e;
+	config_each_fn	*each;		/* gets every complaint, or NULL */
+	void		*each_arg;
+	long		 bytes;		/* read so far */
 	int		 nerrors;
 	int		 omitted;	/* complaints that did not fit */
 	int		 lineno;	/* line last handed to inih */
@@ -147,10 +157,67 @@ struct config_parse {
 	int		 mqtt_line;
 	int		 mqtt_keys[NKEYS];
 	int		 prom_keys[NKEYS];
+	/* keys whose value was refused: rules that need them are left out */
+	unsigned char	 bus_bad[CONFIG_MAX_BUSES][NKEYS];
+	unsigned char	 meter_bad[CONFIG_MAX_METERS][NKEYS];
+	int		 meter_headers;	/* [meter ...] headers, even refused */
 	char		 raw[RAW_LINE];
 };
 
 static int	config_check(struct config_parse *);
+
+/*
+ * Copy in to out (len bytes, NUL included), writing a byte that could drive
+ * the terminal as \xNN: C0 controls, DEL, C1 controls and bytes that are not
+ * valid UTF-8. Valid UTF-8 text (labels in any language) passes unchanged.
+ */
+static void
+config_escape(const char *in, char *out, size_t len)
+{
+	const unsigned char	*p = (const unsigned char *)in;
+	size_t			 o = 0, n, i;
+	unsigned		 c, lo, hi;
+
+	while (*p != '\0' && o + 1 < len) {
+		c = *p;
+		n = 0;
+		lo = 0x80;
+		hi = 0xBF;
+		if (c >= 0xC2 && c <= 0xDF)
+			n = 2;
+		else if (c >= 0xE0 && c <= 0xEF) {
+			n = 3;
+			lo = c == 0xE0 ? 0xA0 : 0x80;	/* no overlong form */
+			hi = c == 0xED ? 0x9F : 0xBF;	/* no surrogate */
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			n = 4;
+			lo = c == 0xF0 ? 0x90 : 0x80;
+			hi = c == 0xF4 ? 0x8F : 0xBF;
+		}
+		for (i = 1; i < n; i++)
+			if (p[i] < (i == 1 ? lo : 0x80) ||
+			    p[i] > (i == 1 ? hi : 0xBF))
+				n = 0;
+		if (n == 2 && c == 0xC2 && p[1] <= 0x9F)
+			n = 0;				/* U+0080..U+009F */
+		if (n == 0 && c >= 0x20 && c != 0x7F && c < 0x80)
+			n = 1;
+		if (n == 0) {
+			if (o + 5 > len)
+				break;
+			snprintf(out + o, len - o, "\\x%02X", c);
+			o += 4;
+			p++;
+			continue;
+		}
+		if (o + n + 1 > len)
+			break;
+		memcpy(out + o, p, n);
+		o += n;
+		p += n;
+	}
+	out[o] = '\0';
+}
 
 /*
  * Record a complaint at line. The message holds the complaints one per line
@@ -159,21 +226,24 @@ static int	config_check(struct config_parse *);
 static void __attribute__((format(printf, 3, 4)))
 config_error(struct config_parse *cp, int line, const char *fmt, ...)
 {
-	char	one[sizeof cp->e->msg];
+	char	raw[sizeof cp->e->msg], one[sizeof cp->e->msg];
 	size_t	used;
 	va_list	ap;
 	int	n;
 
 	if (line > 0)
-		n = snprintf(one, sizeof one, "%s:%d: ", cp->path, line);
+		n = snprintf(raw, sizeof raw, "%s:%d: ", cp->path, line);
 	else
-		n = snprintf(one, sizeof one, "%s: ", cp->path);
-	if (n < 0 || (size_t)n >= sizeof one)
+		n = snprintf(raw, sizeof raw, "%s: ", cp->path);
+	if (n < 0 || (size_t)n >= sizeof raw)
 		n = 0;
 	va_start(ap, fmt);
-	vsnprintf(one + n, sizeof one - n, fmt, ap);
+	vsnprintf(raw + n, sizeof raw - n, fmt, ap);
 	va_end(ap);
+	config_escape(raw, one, sizeof one);
 	cp->e->code = EXIT_CONFIG;
+	if (cp->each != NULL)
+		cp->each(cp->each_arg, one);
 	if (cp->nerrors++ == 0) {
 		snprintf(cp->e->msg, sizeof cp->e->msg, "%s", one);
 		return;
@@ -275,6 +345,8 @@ config_section(struct config_parse *cp, char *inner)
 	cp->kind = SECT_BAD;
 	snprintf(cp->label, sizeof cp->label, "[%.60s]", inner);
 	kind = config_section_kind(inner, &name);
+	if (kind == SECT_METER)
+		cp->meter_headers++;
 	if (kind == SECT_NONE) {
 		config_error(cp, cp->lineno, "unknown section '[%s]': expected "
 		    "[console], [bus NAME], [meter NAME], [mqtt] or "
@@ -366,6 +438,8 @@ config_raw_line(struct config_parse *cp)
 	long	len = 0;
 	int	c;
 
+	if (cp->bytes > CONFIG_MAX_BYTES)
+		return -1;
 	if (fgets(cp->raw, sizeof cp->raw, cp->fp) == NULL)
 		return -1;
 	n = strlen(cp->raw);
@@ -374,8 +448,15 @@ config_raw_line(struct config_parse *cp)
 		cp->raw[--n] = '\0', len--;
 	else if (n == sizeof cp->raw - 1) {
 		/* longer than the buffer: count the rest, keep the start */
-		while ((c = getc(cp->fp)) != EOF && c != '\n')
+		while ((c = getc(cp->fp)) != EOF && c != '\n' &&
+		    cp->bytes + len <= CONFIG_MAX_BYTES)
 			len++;
+	}
+	/* bounded: a file that grows while read still ends */
+	if ((cp->bytes += len + 1) > CONFIG_MAX_BYTES) {
+		config_error(cp, 0, "more than %d bytes: a configuration "
+		    "file is smaller", CONFIG_MAX_BYTES);
+		return -1;
 	}
 	if (n > 0 && cp->raw[n - 1] == '\r' && len == (long)n)
 		cp->raw[--n] = '\0', len--;
@@ -719,7 +800,12 @@ config_key_cb(void *user, UNUSED const char *section, const char *name,
 		return 1;
 	}
 	lines[i] = cp->lineno;
-	k->parse(cp, k, (char *)obj + k->off, value);
+	if (k->parse(cp, k, (char *)obj + k->off, value) == -1) {
+		if (cp->kind == SECT_BUS)
+			cp->bus_bad[cp->idx][i] = 1;
+		else if (cp->kind == SECT_METER)
+			cp->meter_bad[cp->idx][i] = 1;
+	}
 	return 1;
 }
 
@@ -754,13 +840,15 @@ config_check_bus(struct config_parse *cp, int b)
 		    bc->name);
 		return;
 	}
+	if (cp->bus_bad[b][ktype])
+		return;		/* reported; what it needs is unknown */
 	if (bc->type == BUS_RTU) {
 		if (lines[khost] != 0 || lines[kport] != 0)
 			config_error(cp, lines[khost] ? lines[khost] :
 			    lines[kport], "[bus %s] %s is for type = tcp; "
 			    "this bus is type = rtu (line %d)", bc->name,
 			    lines[khost] ? "host" : "port", lines[ktype]);
-		else if (bc->device == NULL)
+		else if (bc->device == NULL && !cp->bus_bad[b][kdev])
 			config_error(cp, bc->line, "[bus %s] type = rtu needs "
 			    "device = (the serial port, e.g. /dev/ttyUSB0)",
 			    bc->name);
@@ -769,7 +857,7 @@ config_check_bus(struct config_parse *cp, int b)
 			config_error(cp, lines[kdev], "[bus %s] device is for "
 			    "type = rtu; this bus is type = tcp (line %d)",
 			    bc->name, lines[ktype]);
-		else if (bc->host == NULL)
+		else if (bc->host == NULL && !cp->bus_bad[b][khost])
 			config_error(cp, bc->line, "[bus %s] type = tcp needs "
 			    "host = (the gateway's name or address)",
 			    bc->name);
@@ -787,8 +875,9 @@ config_check_meter(struct config_parse *cp, int m)
 	kbus = config_key_index(SECT_METER, "bus");
 	kaddr = config_key_index(SECT_METER, "address");
 	if (mc->bus_name == NULL) {
-		config_error(cp, mc->line, "[meter %s] has no bus: add bus = "
-		    "NAME of a [bus NAME] section", mc->name);
+		if (!cp->meter_bad[m][kbus])
+			config_error(cp, mc->line, "[meter %s] has no bus: add "
+			    "bus = NAME of a [bus NAME] section", mc->name);
 		return;
 	}
 	if ((mc->bus = config_find_named(cfg, SECT_BUS, mc->bus_name)) == -1) {
@@ -802,6 +891,8 @@ config_check_meter(struct config_parse *cp, int m)
 		    "address = 1..247 (the meter's Modbus address)", mc->name);
 		return;
 	}
+	if (cp->meter_bad[m][kaddr])
+		return;
 	for (j = 0; j < m; j++) {
 		o = &cfg->meters[j];
 		if (o->bus == mc->bus && o->address == mc->address) {
@@ -849,25 +940,29 @@ config_check_mqtt(struct config_parse *cp)
 		    mq->ca_file, strerror(errno));
 }
 
-/* Rules that span keys and sections, once the whole file is read. */
+/*
+ * Rules that span keys and sections, once the whole file is read: every
+ * bus and every meter, whatever was reported before, so that one run
+ * lists every error of the file.
+ */
 static int
 config_check(struct config_parse *cp)
 {
 	int	i;
 
-	for (i = 0; i < cp->cfg->nbuses && cp->nerrors == 0; i++)
+	for (i = 0; i < cp->cfg->nbuses; i++)
 		config_check_bus(cp, i);
-	for (i = 0; i < cp->cfg->nmeters && cp->nerrors == 0; i++)
+	for (i = 0; i < cp->cfg->nmeters; i++)
 		config_check_meter(cp, i);
-	if (cp->nerrors == 0 && cp->cfg->mqtt.enabled)
+	if (cp->cfg->mqtt.enabled)
 		config_check_mqtt(cp);
-	if (cp->nerrors == 0 && cp->cfg->prometheus.line != 0 &&
+	if (cp->cfg->prometheus.line != 0 &&
 	    cp->cfg->prometheus.listen == NULL &&
 	    cp->cfg->prometheus.textfile == NULL)
 		config_error(cp, cp->cfg->prometheus.line, "[prometheus] needs "
 		    "listen = ADDRESS:PORT (HTTP /metrics), textfile = PATH, "
 		    "or both");
-	if (cp->nerrors == 0 && cp->cfg->nmeters == 0)
+	if (cp->cfg->nmeters == 0 && cp->meter_headers == 0)
 		config_error(cp, 0, "no [meter NAME] section: nothing to poll");
 	return cp->nerrors ? -1 : 0;
 }
@@ -944,8 +1039,76 @@ config_defaults(struct config *cfg)
 	return 0;
 }
 
+/* The kind of a file that is not a regular one, for the message. */
+static const char *
+config_file_kind(mode_t m)
+{
+	if (S_ISFIFO(m))
+		return "a FIFO";
+	if (S_ISCHR(m))
+		return "a character device";
+	if (S_ISBLK(m))
+		return "a block device";
+	if (S_ISSOCK(m))
+		return "a socket";
+	return "not a regular file";
+}
+
+/*
+ * Open path for reading if it is a regular file no larger than
+ * CONFIG_MAX_BYTES. O_NONBLOCK: opening a FIFO with no writer returns at
+ * once instead of waiting for one. Returns NULL with e set (exit 66, or 78
+ * for a file too large to be a configuration).
+ */
+static FILE *
+config_open(const char *path, struct err *e)
+{
+	struct stat	 st;
+	FILE		*fp;
+	int		 fd, flags, saved;
+
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1) {
+		saved = errno;
+		err_setc(e, EXIT_NOINPUT, "%s: %s", path, strerror(saved));
+		return NULL;
+	}
+	if (fstat(fd, &st) == -1)
+		saved = errno;
+	else if (S_ISDIR(st.st_mode))
+		saved = EISDIR;
+	else if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		err_setc(e, EXIT_NOINPUT, "%s: %s, not a regular file: give "
+		    "the configuration file itself", path,
+		    config_file_kind(st.st_mode));
+		return NULL;
+	} else if (st.st_size > CONFIG_MAX_BYTES) {
+		close(fd);
+		err_setc(e, EXIT_CONFIG, "%s: %lld bytes: a configuration file "
+		    "is at most %d bytes", path, (long long)st.st_size,
+		    CONFIG_MAX_BYTES);
+		return NULL;
+	} else if ((flags = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) == -1)
+		saved = errno;
+	else if ((fp = fdopen(fd, "r")) == NULL)
+		saved = errno;
+	else
+		return fp;
+	close(fd);
+	err_setc(e, EXIT_NOINPUT, "%s: %s", path, strerror(saved));
+	return NULL;
+}
+
 int
 config_load(struct config *cfg, const char *path, struct err *e)
+{
+	return config_load_each(cfg, path, NULL, NULL, e);
+}
+
+int
+config_load_each(struct config *cfg, const char *path, config_each_fn *each,
+    void *arg, struct err *e)
 {
 	struct config_parse	*cp;
 	int			 rc, saved;
@@ -957,11 +1120,11 @@ config_load(struct config *cfg, const char *path, struct err *e)
 	cp->cfg = cfg;
 	cp->path = path;
 	cp->e = e;
-	if ((cp->fp = fopen(path, "r")) == NULL) {
-		saved = errno;
+	cp->each = each;
+	cp->each_arg = arg;
+	if ((cp->fp = config_open(path, e)) == NULL) {
 		free(cp);
-		return err_setc(e, EXIT_NOINPUT, "%s: %s", path,
-		    strerror(saved));
+		return -1;
 	}
 	rc = ini_parse_stream(config_read_line, cp, config_key_cb, cp);
 	if (ferror(cp->fp)) {
@@ -977,7 +1140,7 @@ config_load(struct config *cfg, const char *path, struct err *e)
 		config_error(cp, rc, "syntax error");
 	if (rc < 0 && cp->nerrors == 0)
 		config_error(cp, 0, "out of memory while parsing");
-	if (cp->nerrors == 0)
+	if (rc >= 0)
 		config_check(cp);
 	if (cp->nerrors == 0 && ((cfg->path = strdup(path)) == NULL ||
 	    config_defaults(cfg) == -1))
@@ -985,7 +1148,8 @@ config_load(struct config *cfg, const char *path, struct err *e)
 	if (cp->omitted > 0) {
 		size_t n = strlen(e->msg);
 		snprintf(e->msg + n, sizeof e->msg - n, "\n(%d more error%s "
-		    "not shown)", cp->omitted, cp->omitted > 1 ? "s" : "");
+		    "not shown; --check-config lists them all)", cp->omitted,
+		    cp->omitted > 1 ? "s" : "");
 	}
 	rc = cp->nerrors ? -1 : 0;
 	free(cp);

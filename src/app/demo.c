@@ -8,8 +8,9 @@
  *
  * The simulator runs in its own process group (a ^C in the terminal is the
  * console's to handle) and gets SIGTERM if the console dies (prctl
- * PDEATHSIG); the console's fatal-signal handler removes the temporary
- * files (ui-term.c).
+ * PDEATHSIG). A signal that ends the console (SIGQUIT, SIGUSR1, ...) runs
+ * ui-term.c's handler, which sends the simulator SIGTERM and removes the
+ * temporary files.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -148,6 +149,7 @@ demo_start_sim(struct demo *d, struct err *e)
 		return err_setc(e, EXIT_UNAVAILABLE, "--demo: cannot run the "
 		    "simulator %s: %s", paths_sim_binary(), strerror(ce));
 	}
+	ui_term_cleanup_child(d->sim);	/* stopped by a fatal signal too */
 	return 0;
 }
 
@@ -205,6 +207,7 @@ demo_cleanup(struct demo *d)
 	int64_t	end;
 	int	status;
 
+	ui_term_cleanup_child(-1);	/* ours to stop now, not the handler's */
 	if (d->sim > 0) {
 		kill(d->sim, SIGTERM);
 		end = demo_now_ms() + 3000;

@@ -51,17 +51,36 @@ run_console(UNUSED const struct opts *o, UNUSED const struct config *c)
 	return not_yet("the console");
 }
 
-/* Print a message, each of its lines prefixed with the program name. */
+/*
+ * Print a message, each of its lines prefixed with the program name. A
+ * control byte (from an argument or a file) is written as \xNN: it never
+ * reaches the terminal raw.
+ */
 static void
 main_error(const char *msg)
 {
-	size_t	n;
+	const unsigned char	*p;
 
 	do {
-		n = strcspn(msg, "\n");
-		fprintf(stderr, "countis-tui: %.*s\n", (int)n, msg);
-		msg += n;
+		fputs("countis-tui: ", stderr);
+		for (p = (const unsigned char *)msg; *p != '\0' && *p != '\n';
+		    p++) {
+			if (*p < 0x20 || *p == 0x7F)
+				fprintf(stderr, "\\x%02X", *p);
+			else
+				fputc(*p, stderr);
+		}
+		fputc('\n', stderr);
+		msg = (const char *)p;
 	} while (*msg++ != '\0');
+}
+
+/* --check-config: every complaint of the file, as it is found. */
+static void
+main_complaint(void *arg, const char *complaint)
+{
+	(*(int *)arg)++;
+	main_error(complaint);
 }
 
 /* Write to stdout and say so if it failed (e.g. a closed pipe). */
@@ -82,7 +101,7 @@ main_configured(const struct opts *o)
 	struct config	*cfg;
 	struct err	 e;
 	char		 path[PATH_MAX];
-	int		 rc;
+	int		 rc, nerrors = 0;
 
 	memset(&e, 0, sizeof e);
 	/* struct config holds 512 meters: keep it off the stack */
@@ -92,8 +111,14 @@ main_configured(const struct opts *o)
 	}
 	config_init(cfg);
 	if (config_find(o->config_path, path, sizeof path, &e) == -1 ||
-	    config_load(cfg, path, &e) == -1) {
-		main_error(e.msg);
+	    config_load_each(cfg, path, o->mode == MODE_CHECK_CONFIG ?
+	    main_complaint : NULL, &nerrors, &e) == -1) {
+		/* --check-config printed every complaint already */
+		if (nerrors == 0)
+			main_error(e.msg);
+		else if (nerrors > 1)
+			fprintf(stderr, "countis-tui: %d errors in the "
+			    "configuration\n", nerrors);
 		free(cfg);
 		return e.code ? e.code : EXIT_CONFIG;
 	}

@@ -5,6 +5,7 @@
  * bus is lc-fetch.c, the drawing chart.c and screen-loadcurve.c.
  */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -138,13 +139,17 @@ lc_derive_period(struct lc_curve *c)
 	}
 }
 
-/* Recount gaps and incomplete intervals after a merge. */
+/*
+ * Recount gaps and incomplete intervals after a merge. Time stamps come from
+ * the meter (U32 seconds): a hostile or corrupt page can put two records
+ * 136 years apart with a 1 s period, so the counts saturate at INT_MAX
+ * instead of overflowing.
+ */
 static void
 lc_mark(struct lc_curve *c)
 {
-	int64_t	d, p = c->period_s;
+	int64_t	d, p = c->period_s, missing;
 	size_t	i;
-	int	missing;
 
 	c->ngaps = c->nmissing = c->nincomplete = 0;
 	for (i = 0; i < c->n; i++) {
@@ -157,12 +162,15 @@ lc_mark(struct lc_curve *c)
 		if (d <= p)
 			continue;
 		/* A clock change shifts stamps: round to whole intervals. */
-		missing = (int)((d + p / 2) / p) - 1;
-		if (missing > 0) {
-			c->rec[i].gap_before = missing;
-			c->ngaps++;
-			c->nmissing += missing;
-		}
+		missing = (d + p / 2) / p - 1;
+		if (missing <= 0)
+			continue;
+		if (missing > INT_MAX)
+			missing = INT_MAX;
+		c->rec[i].gap_before = (int)missing;
+		c->ngaps++;
+		c->nmissing = missing > INT_MAX - c->nmissing ? INT_MAX :
+		    c->nmissing + (int)missing;
 	}
 }
 
@@ -192,7 +200,9 @@ lc_curve_add(struct lc_curve *c, const struct lc_block *b, struct err *e)
 		c->rec = nr;
 		c->cap = ncap;
 	}
-	memcpy(c->rec + c->n, b->rec, (size_t)b->nrec * sizeof *b->rec);
+	/* an empty page (a new meter) adds nothing: c->rec may still be NULL */
+	if (b->nrec > 0)
+		memcpy(c->rec + c->n, b->rec, (size_t)b->nrec * sizeof *b->rec);
 	c->n = need;
 	if (c->n > 0)
 		qsort(c->rec, c->n, sizeof *c->rec, lc_cmp_time);

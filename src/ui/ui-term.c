@@ -1,13 +1,16 @@
 /*
  * ui-term.c: give the terminal back whatever ends the program.
  *
- * Normal ends (q, SIGINT, SIGTERM, SIGHUP) run ui_stop() and endwin(). A
- * fatal signal (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT) cannot call
- * endwin(): its handler writes the reset sequence prepared when curses
- * started (leave the alternate screen, show the cursor, plain attributes,
- * keypad off), restores the termios saved before curses, removes the
- * --demo temporary files, and raises the signal again with the default
- * action. libev's fatal-error callback and exit() go through the same reset.
+ * Normal ends (q, SIGINT, SIGTERM, SIGHUP) run ui_stop() and endwin(). Any
+ * other signal whose default action ends the process (SIGQUIT from ^\,
+ * SIGUSR1, SIGALRM, the real-time signals, a fatal SIGSEGV...: the list is
+ * term_end_signals) cannot call endwin(): its handler writes the reset
+ * sequence prepared when curses started (leave the alternate screen, show
+ * the cursor, plain attributes, keypad off), restores the termios saved
+ * before curses, stops --demo's simulator and removes its temporary files,
+ * and raises the signal again with the default action, so the exit status
+ * still tells which signal it was. libev's fatal-error callback and exit()
+ * go through the same reset.
  *
  * This is the one place with file-scope mutable state: a signal handler
  * has no other way to reach it (STYLE.md §5 allows nothing else).
@@ -38,13 +41,25 @@ static struct {
 		int		 dir;
 	}			 paths[TERM_MAX_PATHS];
 	volatile sig_atomic_t	 npaths;
+	volatile pid_t		 child;		/* --demo's simulator, or -1 */
 	int			 stderr_fd;	/* saved fd 2, or -1 */
 	int			 atexit_done;
 	int			 handlers_done;
-} term = { .stderr_fd = -1 };
+} term = { .stderr_fd = -1, .child = -1 };
 
-static const int term_fatal_signals[] = {
-	SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT
+/*
+ * Every signal whose default action ends the process (signal(7): Term and
+ * Core), except those the console handles itself through libev (SIGINT,
+ * SIGTERM, SIGHUP: ui.c) or ignores (SIGPIPE). SIGKILL cannot be caught.
+ * The real-time signals are added in term_install.
+ */
+static const int term_end_signals[] = {
+	SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGQUIT, SIGTRAP, SIGSYS,
+	SIGXCPU, SIGXFSZ, SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM, SIGPROF,
+	SIGIO, SIGPWR,
+#ifdef SIGSTKFLT
+	SIGSTKFLT,
+#endif
 };
 
 /* Write the reset and the saved termios: async-signal-safe calls only. */
@@ -89,6 +104,8 @@ term_fatal(int sig)
 	}
 	if (term.stderr_fd != -1)
 		dup2(term.stderr_fd, STDERR_FILENO);
+	if (term.child > 0)
+		kill(term.child, SIGTERM);
 	term_remove_paths();
 	errno = saved_errno;
 	raise(sig);	/* SA_RESETHAND: the default action, once we return */
@@ -112,6 +129,7 @@ term_install(void)
 {
 	struct sigaction	sa;
 	size_t			i;
+	int			sig;
 
 	if (term.handlers_done)
 		return;
@@ -119,9 +137,11 @@ term_install(void)
 	sa.sa_handler = term_fatal;
 	sa.sa_flags = SA_RESETHAND;
 	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < sizeof term_fatal_signals / sizeof term_fatal_signals[0];
+	for (i = 0; i < sizeof term_end_signals / sizeof term_end_signals[0];
 	    i++)
-		sigaction(term_fatal_signals[i], &sa, NULL);
+		sigaction(term_end_signals[i], &sa, NULL);
+	for (sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
+		sigaction(sig, &sa, NULL);
 	term.handlers_done = 1;
 	if (!term.atexit_done) {
 		atexit(term_atexit);
@@ -184,8 +204,16 @@ ui_term_cleanup_path(const char *path, int dir)
 }
 
 void
+ui_term_cleanup_child(pid_t pid)
+{
+	term.child = pid;
+	term_install();
+}
+
+void
 ui_term_forget_paths(void)
 {
+	term.child = -1;
 	term.npaths = 0;
 }
 

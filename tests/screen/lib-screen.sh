@@ -24,9 +24,16 @@
 #   scr_scroll_to REGEX [KEY] press KEY (NPage) until REGEX shows, or the
 #                            screen stops moving
 #   scr_keys KEYS...         tmux send-keys
-#   scr_pid                  the console's pid
+#   scr_pid                  the console's pid (from /proc: no procps needed)
 #   scr_ctl "UNIT WORDS"     a line to the simulator's control socket
 #   twin_words UNIT ADDR N   the twin's words ("w1 w2 ...")
+#
+# Sanitizer reports (the --enable-sanitize build) from every program a
+# screen test starts go to files in $SCR_SAN: while curses owns the pane the
+# console's stderr is not the terminal, so a report would otherwise be lost.
+# done_testing ends the console and adds a failing case when any report
+# exists; one that appears later (a simulator stopped at exit) makes the
+# cleanup bail out.
 command -v tmux >/dev/null || skip_all "tmux not installed"
 
 SCR_SOCK="test$$"
@@ -37,12 +44,63 @@ SCR_POLL_MS=${SCR_POLL_MS:-1000}
 SCR_REFRESH_MS=${SCR_REFRESH_MS:-250}
 MBCLIENT="$SRCDIR/tests/py/mbclient.py"
 
+SCR_SAN="$T_TMP/san"
+SCR_SAN_SEEN=""
+mkdir -p "$SCR_SAN"
+ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}log_path=$SCR_SAN/asan"
+UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}log_path=$SCR_SAN/ubsan"
+export ASAN_OPTIONS UBSAN_OPTIONS
+
 scr_tmux() { tmux -L "$SCR_SOCK" "$@"; }
-scr_cleanup() {
-	tmux -L "$SCR_SOCK" kill-server 2>/dev/null
-	t_cleanup
+
+# scr_san_new: the sanitizer reports not yet reported, one path a line
+scr_san_new() {
+	for _f in "$SCR_SAN"/*; do
+		[ -e "$_f" ] || continue
+		case " $SCR_SAN_SEEN " in *" $_f "*) continue ;; esac
+		echo "$_f"
+	done
 }
-trap scr_cleanup EXIT
+# scr_san_report: every new report's name and first lines
+scr_san_report() {
+	for _f in $(scr_san_new); do
+		echo "${_f##*/}:"
+		head -c 3000 "$_f"
+	done
+}
+# scr_stop: end the console (as a closed terminal does) and wait for it
+scr_stop() {
+	_sp=$(scr_pid 2>/dev/null)
+	scr_tmux kill-server 2>/dev/null
+	[ -n "$_sp" ] && wait_for 20 scr_gone "$_sp"
+	return 0
+}
+scr_gone() { ! kill -0 "$1" 2>/dev/null; }
+
+# The plan comes after the sanitizer check, so a report is a failing case.
+done_testing() {
+	scr_stop
+	_new=$(scr_san_new)
+	if [ -n "$_new" ]; then
+		not_ok "no sanitizer report (ASan, UBSan, LSan)" "$(scr_san_report)"
+		SCR_SAN_SEEN="$SCR_SAN_SEEN $(echo $_new)"
+	fi
+	echo "1..$T_N"; [ $T_FAILED -eq 0 ]
+}
+
+scr_cleanup() {
+	_rc=$?
+	scr_stop
+	t_stop
+	if [ -d "$SCR_SAN" ] && [ -n "$(scr_san_new)" ]; then
+		scr_san_report | sed 's/^/# /'
+		echo "Bail out! sanitizer report after the last test"
+		_rc=1
+	fi
+	t_cleanup
+	return $_rc
+}
+trap 'scr_cleanup || exit 1' EXIT
 # killed (make interrupted, a closed pipe): clean up all the same
 trap 'scr_cleanup; trap - EXIT; exit 1' INT TERM HUP PIPE
 
@@ -90,7 +148,9 @@ scr_start() {
 	_args=""
 	for _a in "$@"; do _args="$_args '$_a'"; done
 	: >"$T_TMP/tmux.conf"
-	SCR_CMD="ulimit -c 0; env LC_ALL=$_loc LANG= NO_COLOR= ${SCR_ENV:-} '$TUI' $_args; \
+	SCR_CMD="ulimit -c 0; env LC_ALL=$_loc LANG= NO_COLOR= \
+	    ASAN_OPTIONS='$ASAN_OPTIONS' UBSAN_OPTIONS='$UBSAN_OPTIONS' \
+	    ${SCR_ENV:-} '$TUI' $_args; \
 	    echo EXIT=\$?; stty -a >'$T_TMP/stty.out'; exec env PS1='$ ' sh"
 	# retried: tmux cannot daemonise while something else on the
 	# machine has replaced /dev/null
@@ -105,8 +165,8 @@ scr_has() { scr_cap | grep -Eq -- "$1"; }
 scr_wait() { wait_for "$1" scr_has "$2"; }
 scr_keys() { scr_tmux send-keys "$@"; }
 scr_pid() {
-	_pp=$(scr_tmux display-message -p '#{pane_pid}')
-	pgrep -P "$_pp" | head -1
+	_pp=$(scr_tmux display-message -p '#{pane_pid}' 2>/dev/null) || return 1
+	[ -n "$_pp" ] && proc_child "$_pp"
 }
 scr_ctl() {
 	"$PYTHON" -c 'import socket, sys

@@ -56,6 +56,20 @@ usage() {
 usage "unknown long option" "unknown option '--bogus'" --bogus
 usage "unknown long option with a value" "unknown option '--bogus'" --bogus=3
 usage "unknown short option" "unknown option '-x'" -x
+# issue 8: a value given to an option that takes none is named whole, not
+# as a raw byte (--check-config=yes printed 0x01) or a cut line (--demo=1)
+usage "--check-config=yes" "option '--check-config' takes no value \(given '--check-config=yes'\)$" --check-config=yes
+usage "--demo=1" "option '--demo' takes no value \(given '--demo=1'\)$" --demo=1
+usage "--dem=1 (abbreviated)" "option '--demo' takes no value" --dem=1
+usage "--verbose=1" "option '--verbose' takes no value" --verbose=1
+usage "--ascii=yes" "option '--ascii' takes no value" --ascii=yes
+usage "a control byte as a short option" "unknown option '-\\\\x01'$" "-$(printf '\001')"
+raw() { tr -d '\n -~' <"$1" | od -An -c | tr -d ' \n'; }
+for a in --check-config=yes --demo=1 --no-color=1 "-$(printf '\001')" "--$(printf '\033')x" \
+    "--config=$(printf '\033[2J').ini" ; do
+	"$TUI" --check-config "$a" >/dev/null 2>raw.err
+	is "$(raw raw.err)" "" "no raw control byte on stderr for $(printf '%s' "$a" | od -An -c | tr -s ' ')"
+done
 usage "stray argument" "unexpected argument 'extra'" --check-config extra
 usage "missing value" "option '--cycles' needs a value" --export-csv - --cycles
 usage "-c without a file" "option '-c' needs a value" -c

@@ -353,6 +353,70 @@ if [ "$(id -u)" -ne 0 ]; then
 	like "$out" "noread\.ini: Permission denied" "unreadable file: reason"
 fi
 
+# --- not a regular file (issue 8): refused at once, never read ---
+# timeout: without the check the reader blocks on the FIFO or reads
+# /dev/zero for ever; 124 is timeout's own status.
+mkfifo fifo.ini
+out=$(timeout 10 "$TUI" --check-config -c fifo.ini 2>&1)
+is "$?" 66 "a FIFO as -c: exit 66 at once"
+like "$out" "^countis-tui: fifo\.ini: a FIFO, not a regular file" "a FIFO: named, and why"
+for dev in /dev/zero /dev/urandom; do
+	out=$(timeout 10 "$TUI" --check-config -c "$dev" 2>&1)
+	is "$?" 66 "$dev as -c: exit 66 at once"
+	like "$out" "^countis-tui: $dev: a character device, not a regular file" "$dev: named, and why"
+done
+out=$(timeout 10 "$TUI" -c fifo.ini --export-csv - 2>&1)
+is "$?" 66 "a FIFO as -c for --export-csv: exit 66 at once"
+head -c 1048577 /dev/zero | tr '\0' '\n' >huge.ini
+out=$(timeout 10 "$TUI" --check-config -c huge.ini 2>&1)
+is "$?" 78 "a 1 MiB + 1 byte file: exit 78"
+like "$out" "huge\.ini: 1048577 bytes: a configuration file is at most 1048576 bytes" "a huge file: size named"
+
+# --- control bytes in the file are escaped in messages (issue 8) ---
+printf '[bus b]\ntype = rtu\001\033[2J\ndevice = /dev/x\n[meter m]\nbus = b\naddress = 1\n' >ctl.ini
+"$TUI" --check-config -c ctl.ini >/dev/null 2>ctl.err
+is "$?" 78 "control bytes: exit 78"
+like "$(cat ctl.err)" "^countis-tui: ctl\.ini:2: \[bus b\] type = 'rtu\\\\x01\\\\x1B\[2J': expected rtu or tcp" \
+	"control bytes: escaped as \\xNN"
+is "$(tr -d '\n -~' <ctl.err | od -An -c | tr -d ' \n')" "" "control bytes: none reaches stderr raw"
+
+# --- every error of the file in one run (issue 13), each with its line ---
+cat >all.ini <<-'EOF'
+	[bus b]
+	baud = 1
+	type = rtu
+	[bus t]
+	host = x
+	[meter m1]
+	address = 1
+	bus = b9
+	[meter m2]
+	bus = b
+	[meter m3]
+	bus = b
+	address = five
+	[meter m4]
+	bus = b
+	address = 5
+	[meter m5]
+	bus = b
+	address = 5
+	EOF
+"$TUI" --check-config -c all.ini >all.out 2>all.err
+is "$?" 78 "all errors: exit 78"
+err=$(cat all.err)
+like "$err" "^countis-tui: all\.ini:1: \[bus b\] type = rtu needs device" "all errors: bus without device"
+like "$err" "^countis-tui: all\.ini:2: \[bus b\] baud = '1'" "all errors: a bad value"
+like "$err" "^countis-tui: all\.ini:4: \[bus t\] has no type" "all errors: bus without type"
+like "$err" "^countis-tui: all\.ini:8: \[meter m1\] bus = 'b9': no \[bus b9\] section" "all errors: unknown bus"
+like "$err" "^countis-tui: all\.ini:9: \[meter m2\] has no address" "all errors: missing address"
+like "$err" "^countis-tui: all\.ini:13: \[meter m3\] address = 'five'" "all errors: bad address"
+like "$err" "^countis-tui: all\.ini:19: \[meter m5\] address = 5: \[meter m4\] \(line 16\)" "all errors: duplicate address"
+unlike "$err" "m3\] has no address" "all errors: a refused value is not reported twice"
+like "$err" "^countis-tui: 7 errors in the configuration$" "all errors: counted"
+is "$(grep -c 'all\.ini:' all.err)" 7 "all errors: seven lines, one per error"
+[ -s all.out ] && not_ok "all errors: no summary on stdout" "$(cat all.out)" || ok "all errors: no summary on stdout"
+
 # The example in config.h and the brief: line 14 of countis-tui.ini.
 mkdir ex
 { printf '[console]\n'; i=2; while [ $i -le 9 ]; do echo "; line $i"; i=$((i+1)); done

@@ -11,13 +11,18 @@ T_FAILED=0
 T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/countis-test.XXXXXX")
 T_PIDS=""
 
-t_cleanup() {
+# t_stop: end every tracked background process (t_track).
+t_stop() {
 	for p in $T_PIDS; do kill "$p" 2>/dev/null; done
 	for p in $T_PIDS; do
 		# give each child up to 5 s to go, then force it
 		i=0; while kill -0 "$p" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done
 		kill -9 "$p" 2>/dev/null
 	done
+	T_PIDS=""
+}
+t_cleanup() {
+	t_stop
 	[ -n "${T_KEEP:-}" ] || rm -rf "$T_TMP"
 }
 trap t_cleanup EXIT
@@ -69,4 +74,18 @@ start_sim() {
 # free_port: a TCP port nothing listens on now.
 free_port() {
 	"$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+# proc_child PID: the first child of PID, from /proc (a bare Debian has no
+# procps, so no pgrep); fails when it has none.
+proc_child() {
+	_pp=$1
+	for _s in /proc/[0-9]*/stat; do
+		read -r _l 2>/dev/null <"$_s" || continue
+		# "pid (comm) state ppid ...": comm may hold spaces and ')'
+		set -- ${_l##*) }
+		if [ "$2" = "$_pp" ]; then
+			_c=${_s#/proc/}; echo "${_c%/stat}"; return 0
+		fi
+	done
+	return 1
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "conf.h"
@@ -297,7 +298,8 @@ test_config__several_errors(void)
 		strcat(text, "nosuchkey = 1\n");
 	T_EQ_INT(load(text, &e), -1);
 	T_OK(strlen(e.msg) < sizeof e.msg - 1);
-	T_CONTAINS(e.msg, "more errors not shown)");
+	T_CONTAINS(e.msg, "more errors not shown; --check-config lists them "
+	    "all)");
 }
 
 /* Lines longer than the reader's buffer are drained and counted whole. */
@@ -396,6 +398,139 @@ test_config__find(void)
 	unsetenv("COUNTIS_TUI_CONFIG");
 }
 
+/* Collect every complaint config_load_each hands out. */
+struct t_complaints {
+	int	n;
+	char	all[4096];
+};
+
+static void
+t_collect(void *arg, const char *complaint)
+{
+	struct t_complaints	*c = arg;
+	size_t			 used = strlen(c->all);
+
+	c->n++;
+	snprintf(c->all + used, sizeof c->all - used, "%s\n", complaint);
+}
+
+/*
+ * Issue 13: one run reports every error of the file, the rules across keys
+ * (no type, unknown bus, missing address, duplicate address) together with
+ * the per-key ones, each with its line; a refused value causes no second
+ * complaint about the same key.
+ */
+static void
+test_config__every_error_in_one_run(void)
+{
+	struct t_complaints	c;
+	struct err		e;
+	char			want[300];
+	static const struct {
+		int		 line;
+		const char	*what;
+	} wants[] = {
+		{ 1, "[bus b] type = rtu needs device" },
+		{ 2, "[bus b] baud = '1'" },
+		{ 4, "[bus t] has no type" },
+		{ 8, "[meter m1] bus = 'b9': no [bus b9] section" },
+		{ 9, "[meter m2] has no address" },
+		{ 13, "[meter m3] address = 'five': not a whole number" },
+		{ 16, "[meter m4] unknown key 'device'" },
+		{ 18, "[meter m4] address = '5': address is already set" },
+		{ 21, "[meter m5] address = 5: [meter m4] (line 17)" },
+	};
+	size_t			 i;
+
+	memset(&c, 0, sizeof c);
+	memset(&e, 0, sizeof e);
+	config_free(&t_cfg);
+	write_ini("[bus b]\nbaud = 1\ntype = rtu\n[bus t]\nhost = x\n"
+	    "[meter m1]\naddress = 1\nbus = b9\n[meter m2]\nbus = b\n"
+	    "[meter m3]\nbus = b\naddress = five\n[meter m4]\nbus = b\n"
+	    "device = /dev/ttyUSB0\naddress = 5\naddress = 5\n"
+	    "[meter m5]\nbus = b\naddress = 5\n");
+	T_EQ_INT(config_load_each(&t_cfg, t_path, t_collect, &c, &e), -1);
+	T_EQ_INT(e.code, EXIT_CONFIG);
+	for (i = 0; i < sizeof wants / sizeof wants[0]; i++) {
+		snprintf(want, sizeof want, "%s:%d: %s", t_path, wants[i].line,
+		    wants[i].what);
+		T_CONTAINS(c.all, want);
+	}
+	T_OK(strstr(c.all, "[meter m3] has no address") == NULL);
+	T_OK(strstr(c.all, "nothing to poll") == NULL);
+	T_EQ_INT(c.n, 9);
+	T_EQ_INT(t_cfg.nmeters, 0);		/* nothing left behind */
+}
+
+/* Issue 8: bytes that would drive the terminal reach no message raw. */
+static void
+test_config__control_bytes_escaped(void)
+{
+	struct t_complaints	c;
+	struct err		e;
+	size_t			i;
+
+	memset(&c, 0, sizeof c);
+	memset(&e, 0, sizeof e);
+	config_free(&t_cfg);
+	write_ini("[bus b]\ntype = rtu\x01\x1b[2J\ndevice = /dev/x\n"
+	    "\xc2\x9bk\x7f = 1\n\xff\xfe = 2\n"
+	    "[meter K\xc3\xbc" "che]\nbus = b\naddress = 1\n");
+	T_EQ_INT(config_load_each(&t_cfg, t_path, t_collect, &c, &e), -1);
+	T_CONTAINS(e.msg, "type = 'rtu\\x01\\x1B[2J'");
+	T_CONTAINS(c.all, "type = 'rtu\\x01\\x1B[2J'");
+	T_CONTAINS(c.all, "unknown key '\\xC2\\x9Bk\\x7F'");
+	T_CONTAINS(c.all, "unknown key '\\xFF\\xFE'");
+	/* valid UTF-8 passes as it is */
+	T_CONTAINS(c.all, "'[meter K\xc3\xbc" "che]': bad meter name");
+	for (i = 0; c.all[i] != '\0'; i++)
+		if ((unsigned char)c.all[i] < 0x20 && c.all[i] != '\n')
+			T_FAIL_("raw byte 0x%02x at %zu", c.all[i], i);
+	for (i = 0; e.msg[i] != '\0'; i++)
+		if ((unsigned char)e.msg[i] < 0x20 && e.msg[i] != '\n')
+			T_FAIL_("raw byte 0x%02x at %zu", e.msg[i], i);
+}
+
+/*
+ * Issue 8: a FIFO or a device given as the file is refused at once (exit
+ * 66, naming it) instead of hanging the reader; a huge file is refused.
+ */
+static void
+test_config__only_regular_files(void)
+{
+	struct err	 e;
+	char		 fifo[300];
+	FILE		*fp;
+
+	alarm(20);	/* the reader used to hang here: a deadline, not a hang */
+	snprintf(fifo, sizeof fifo, "%s/fifo.ini", t_dir);
+	T_EQ_INT(mkfifo(fifo, 0600), 0);
+	memset(&e, 0, sizeof e);
+	config_free(&t_cfg);
+	T_EQ_INT(config_load(&t_cfg, fifo, &e), -1);
+	T_EQ_INT(e.code, EXIT_NOINPUT);
+	T_CONTAINS(e.msg, "fifo.ini: a FIFO, not a regular file");
+	unlink(fifo);
+	T_EQ_INT(config_load(&t_cfg, "/dev/zero", &e), -1);
+	T_EQ_INT(e.code, EXIT_NOINPUT);
+	T_CONTAINS(e.msg, "/dev/zero: a character device, not a regular file");
+	T_EQ_INT(config_load(&t_cfg, "/dev/urandom", &e), -1);
+	T_EQ_INT(e.code, EXIT_NOINPUT);
+	/* a regular file larger than any configuration */
+	write_ini("");
+	T_OK((fp = fopen(t_path, "w")) != NULL);
+	if (fp != NULL) {
+		T_EQ_INT(fseek(fp, CONFIG_MAX_BYTES, SEEK_SET), 0);
+		fputc('\n', fp);
+		fclose(fp);
+	}
+	T_EQ_INT(config_load(&t_cfg, t_path, &e), -1);
+	T_EQ_INT(e.code, EXIT_CONFIG);
+	T_CONTAINS(e.msg, "a configuration file is at most 1048576 bytes");
+	alarm(0);
+}
+
 int
 main(void)
 {
@@ -419,6 +554,9 @@ main(void)
 	T_RUN(test_config__limits);
 	T_RUN(test_config__reload_and_codes);
 	T_RUN(test_config__find);
+	T_RUN(test_config__every_error_in_one_run);
+	T_RUN(test_config__control_bytes_escaped);
+	T_RUN(test_config__only_regular_files);
 	config_free(&t_cfg);
 	{
 		char cmd[64];

@@ -3,6 +3,7 @@
  * period, gaps and incomplete intervals, binning, and the CSV export.
  */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,8 +52,9 @@ make_block(uint16_t *w, const struct trec *r, int n, int period_reg, int num,
 static void
 assert_sane_curve(const struct lc_curve *c)
 {
-	size_t	i;
-	int	inc = 0, gaps = 0, missing = 0;
+	size_t		i;
+	int		inc = 0, gaps = 0;
+	long long	missing = 0;
 
 	T_OK(c->n <= c->cap);
 	for (i = 0; i < c->n; i++) {
@@ -65,7 +67,7 @@ assert_sane_curve(const struct lc_curve *c)
 	}
 	T_EQ_INT(inc, c->nincomplete);
 	T_EQ_INT(gaps, c->ngaps);
-	T_EQ_INT(missing, c->nmissing);
+	T_EQ_INT(missing > INT_MAX ? INT_MAX : missing, c->nmissing);
 }
 
 static void
@@ -453,6 +455,80 @@ test_loadcurve__page_wire_time(void)
 	T_EQ_INT(lc_page_wire_us(260, 38400), 276 * 260 + 4 * 1750);
 }
 
+/*
+ * Hostile time stamps (issue 8): a 1 s spacing and two jumps of 1.5e9 s.
+ * Each gap fits an int, their sum does not; the counts saturate instead of
+ * overflowing (UBSan: signed integer overflow in lc_mark).
+ */
+static void
+test_loadcurve__hostile_stamps_do_not_overflow(void)
+{
+	uint16_t		w[LC_BLOCK_WORDS];
+	struct trec		r[9] = {
+		{ 0, 0, 1 }, { 1, 0, 1 }, { 2, 0, 1 }, { 3, 0, 1 },
+		{ 1500000000, 0, 1 }, { 1500000001, 0, 1 },
+		{ 1500000002, 0, 1 },
+		{ 3000000000LL, 0, 1 }, { 3000000001LL, 0, 1 } };
+	struct lc_block		b;
+	struct lc_curve		c;
+	struct err		e = { "", 0 };
+
+	lc_curve_init(&c);
+	make_block(w, r, 9, 0, 1, 1);
+	T_EQ_INT(lc_decode_block(w, LC_BLOCK_WORDS, &b, &e), 0);
+	T_EQ_INT(lc_curve_add(&c, &b, &e), 0);
+	assert_sane_curve(&c);
+	T_EQ_INT(c.period_s, 1);
+	T_EQ_INT(c.ngaps, 2);
+	T_EQ_INT(c.rec[4].gap_before, 1500000000 - 3 - 1);
+	T_EQ_INT(c.nmissing, INT_MAX);		/* not -1294967... */
+	T_OK(c.nmissing > 0);
+	/* the widest spacing a U32 stamp allows: one gap, clamped */
+	r[0].t = 0;
+	r[1].t = 1;
+	r[2].t = 2;
+	r[3].t = 0xFFFFFFFELL;
+	make_block(w, r, 4, 0, 1, 1);
+	lc_curve_release(&c);
+	T_EQ_INT(lc_decode_block(w, LC_BLOCK_WORDS, &b, &e), 0);
+	T_EQ_INT(lc_curve_add(&c, &b, &e), 0);
+	assert_sane_curve(&c);
+	T_EQ_INT(c.ngaps, 1);
+	T_EQ_INT(c.nmissing, INT_MAX);
+	T_EQ_INT(c.rec[3].gap_before, INT_MAX);
+	lc_curve_release(&c);
+}
+
+/*
+ * A new meter's curve is empty: every page reads count 0. Merging it into
+ * an empty curve copies nothing and must not hand memcpy a NULL
+ * destination (UBSan: null pointer passed as argument 1).
+ */
+static void
+test_loadcurve__empty_page_into_empty_curve(void)
+{
+	uint16_t		w[LC_BLOCK_WORDS];
+	struct lc_block		b;
+	struct lc_curve		c, copy;
+	struct err		e = { "", 0 };
+
+	lc_curve_init(&c);
+	lc_curve_init(&copy);
+	make_block(w, NULL, 0, 15, 1, 1);
+	T_EQ_INT(lc_decode_block(w, LC_BLOCK_WORDS, &b, &e), 0);
+	T_EQ_INT(lc_curve_add(&c, &b, &e), 0);
+	T_EQ_INT(lc_curve_add(&c, &b, &e), 0);	/* a second read, same */
+	assert_sane_curve(&c);
+	T_EQ_INT(c.n, 0);
+	T_EQ_INT(c.pages, 2);
+	T_EQ_INT(c.period_s, 0);
+	T_EQ_INT(lc_find(&c, T0), -1);
+	T_EQ_INT(lc_curve_copy(&copy, &c, &e), 0);
+	T_EQ_INT(copy.n, 0);
+	lc_curve_release(&copy);
+	lc_curve_release(&c);
+}
+
 int
 main(void)
 {
@@ -470,5 +546,7 @@ main(void)
 	T_RUN(test_loadcurve__export_csv);
 	T_RUN(test_loadcurve__csv_to_full_disk_fails);
 	T_RUN(test_loadcurve__page_wire_time);
+	T_RUN(test_loadcurve__hostile_stamps_do_not_overflow);
+	T_RUN(test_loadcurve__empty_page_into_empty_curve);
 	return t_done();
 }
