@@ -105,8 +105,10 @@ struct _modbus *bus_tcp_new(const struct bus_conf *, struct err *);
  */
 int	bus_rtu_lock(const char *device, char *path, size_t len, struct err *);
 void	bus_rtu_unlock(char *path);
-/* Then TIOCEXCL on the open fd: no further open(2) but root's. */
+/* Then TIOCEXCL on the open fd: no further open(2) but root's; cleared
+ * again (TIOCNXCL) before the fd is closed. */
 void	bus_rtu_excl(int fd);
+void	bus_rtu_excl_end(int fd);
 /* Resolve host before connecting: "cannot resolve host ..." on failure. */
 int	bus_tcp_resolve(const struct bus_conf *, struct err *);
 /* CRC-16/MODBUS of n bytes. */

@@ -196,3 +196,15 @@ bus_rtu_excl(int fd)
 	if (fd != -1)
 		(void)ioctl(fd, TIOCEXCL);
 }
+
+/*
+ * TIOCEXCL stays on the tty until its last close, and a pty's other side
+ * (countis-sim, a test peer) keeps it open: clear it before closing, or
+ * our own reopen would be refused (EBUSY) to a user who is not root.
+ */
+void
+bus_rtu_excl_end(int fd)
+{
+	if (fd != -1)
+		(void)ioctl(fd, TIOCNXCL);
+}

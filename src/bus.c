@@ -174,6 +174,8 @@ void
 bus_link_close(struct bus_link *l)
 {
 	if (l->ctx != NULL) {
+		if (l->conf->type == BUS_RTU)	/* the flag outlives our fd */
+			bus_rtu_excl_end(modbus_get_socket(l->ctx));
 		modbus_close(l->ctx);
 		modbus_free(l->ctx);
 		l->ctx = NULL;
