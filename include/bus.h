@@ -8,7 +8,11 @@
  *    owns it (a bus worker, or a scan worker). It opens the device or the
  *    connection (bus-rtu.c, bus-tcp.c), runs one transaction at a time,
  *    respects the 3.5-character silent interval between frames, measures
- *    latency and line time, and classifies the outcome.
+ *    latency and line time, and classifies the outcome. libmodbus opens
+ *    and closes the line; the frames themselves are built, sent, read and
+ *    matched here (unit, function, byte count, and on TCP the transaction
+ *    id), against one absolute deadline per request, so that a late,
+ *    duplicated, stray or trickled answer is never taken for another.
  *
  *  - struct bus: a worker thread owning a bus_link, a job queue fed by the
  *    loop thread, and a result queue handed back through an ev_async. The
@@ -36,13 +40,29 @@ struct _modbus;
 #define BUS_JOB_MAX	24	/* transactions in one job */
 
 /* The blocking transport; owned by one thread at a time. */
+#define BUS_RX_MAX	300	/* a TCP ADU is at most 260 bytes */
+#define BUS_TCP_SILENT_MAX	3	/* timeouts in a row: new connection */
+
 struct bus_link {
 	const struct bus_conf	*conf;
 	struct _modbus		*ctx;		/* NULL when closed */
 	int			 timeout_ms;	/* response timeout in use */
 	uint32_t		 t35_us;	/* silent interval, 0 on TCP */
 	int64_t			 line_free_us;	/* monotonic us the line is quiet */
-	char			 last_error[128];
+	char			 last_error[256];
+	uint16_t		 tid;		/* TCP: last transaction id sent */
+	uint8_t			 rx[BUS_RX_MAX];	/* TCP: bytes of frames */
+	int			 rx_n;		/* not yet taken from rx */
+	/*
+	 * TCP: after this many timeouts in a row (any unit) the connection
+	 * is dropped and made anew: a gateway that keeps the socket but no
+	 * longer answers. 0: never (a scan, where silence is the norm).
+	 */
+	int			 silent_max;
+	int			 silent_n;	/* timeouts in a row */
+	int			 dropped_silent; /* closed for silence */
+	int			 answered;	/* an answer on this connection */
+	char			 lock_path[96];	/* RTU: our lock file, or "" */
 };
 
 /* One transaction and its outcome. */
@@ -61,9 +81,12 @@ struct bus_xfer {
 	int64_t		 done_ms;	/* monotonic ms the answer arrived */
 	int64_t		 done_wall_ms;
 	const void	*tag;		/* the submitter's (e.g. its poll_req) */
-	int		 other_unit;	/* RTU: an answer from this unit came
+	int		 other_unit;	/* an answer from this unit came
 					 * instead (late after its timeout) */
-	int		 rx_started;	/* RTU read: some answer arrived */
+	int		 rx_started;	/* some answer arrived */
+	int		 strays;	/* frames discarded: not this
+					 * request's answer (late, duplicate,
+					 * other unit, wrong transaction) */
 };
 
 void	bus_link_init(struct bus_link *, const struct bus_conf *, int timeout_ms);
@@ -74,8 +97,26 @@ void	bus_link_close(struct bus_link *);
 struct _modbus *bus_rtu_new(const struct bus_conf *, struct err *);
 struct _modbus *bus_tcp_new(const struct bus_conf *, struct err *);
 /*
- * Run one transaction with unit `unit`. Fills outcome, lat_us, busy_us.
- * Returns 0, or -1 when the link failed (device gone, connection lost): the
+ * Take the serial device for this process alone: a UUCP lock file
+ * (LCK..name in /run/lock, the pid inside, as Debian's serial tools do; a
+ * stale one, whose process is gone, is taken over). Fills path (the lock
+ * to remove, "" when none could be made where locks live). Returns 0, or
+ * -1 with e naming the process that holds the device.
+ */
+int	bus_rtu_lock(const char *device, char *path, size_t len, struct err *);
+void	bus_rtu_unlock(char *path);
+/* Then TIOCEXCL on the open fd: no further open(2) but root's; cleared
+ * again (TIOCNXCL) before the fd is closed. */
+void	bus_rtu_excl(int fd);
+void	bus_rtu_excl_end(int fd);
+/* Resolve host before connecting: "cannot resolve host ..." on failure. */
+int	bus_tcp_resolve(const struct bus_conf *, struct err *);
+/* CRC-16/MODBUS of n bytes. */
+uint16_t bus_crc16(const uint8_t *, int n);
+/*
+ * Run one transaction with unit `unit`. Fills outcome, lat_us, busy_us,
+ * strays. Returns 0, or -1 when the link failed (device gone, connection
+ * lost, a TCP stream out of frame, or silent_max timeouts in a row): the
  * link is closed and must be reopened.
  */
 int	bus_link_xfer(struct bus_link *, int unit, struct bus_xfer *);
@@ -152,6 +193,7 @@ struct bus {
 	char			 conn_error[128];
 	unsigned		 conn_gen;	/* bumped at every (re)open */
 	int			 reopen_ms;	/* current back-off */
+	int			 silent_ms;	/* back-off of silent reconnects */
 	int64_t			 next_open_ms;
 	/* held for another user of the line (commissioning finder, scan) */
 	int			 held;		/* under mu: asked by the loop */

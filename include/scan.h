@@ -80,7 +80,8 @@ void		 scan_free(struct scan *);
 int		 scan_default_timeout_ms(const struct scan_params *);
 /*
  * TARGET as --scan takes it: a path (it holds a '/') is a serial device,
- * anything else host[:port]. Fills type, device or host and port (pointing
+ * anything else host[:port], an IPv6 literal in brackets ([::1]:502) or
+ * bare (::1, port 502). Fills type, device or host and port (pointing
  * into buf, which must outlive p). Returns 0 or -1 (EXIT_USAGE).
  */
 int		 scan_parse_target(const char *target, char *buf, size_t len,

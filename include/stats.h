@@ -17,6 +17,12 @@ struct link_stats {
 	uint64_t	timeouts;
 	uint64_t	crc_errors;
 	uint64_t	io_errors;
+	/*
+	 * Frames skipped because they were not the answer awaited: late
+	 * answers of a request that timed out, duplicates, another unit's,
+	 * another TCP transaction's. Not requests: counted beside them.
+	 */
+	uint64_t	strays;
 	uint64_t	exceptions[STATS_EXC_MAX];	/* by code; [0] = other */
 	uint64_t	busy_us;	/* time the line was held by requests */
 	uint32_t	lat_us[STATS_LAT_RING];		/* ring of answer latencies */
@@ -37,6 +43,8 @@ void		stats_init(struct link_stats *, int64_t now_ms);
 /* Count one request and its outcome; lat_us and busy_us measured by the bus. */
 void		stats_add(struct link_stats *, enum stats_outcome, int code,
 		    uint32_t lat_us, uint32_t busy_us);
+/* Count n frames the bus skipped as not the answer awaited. */
+void		stats_add_strays(struct link_stats *, unsigned n);
 uint64_t	stats_exceptions_total(const struct link_stats *);
 /* Median and 99th percentile of the latency ring, in microseconds; 0 if empty. */
 uint32_t	stats_lat_p50_us(const struct link_stats *);

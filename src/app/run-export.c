@@ -75,13 +75,16 @@ export_report(const struct export *x)
 			    (unsigned long long)(run / n),
 			    (unsigned long long)(wire / n));
 		fprintf(stderr, "bus %s: %llu requests, %llu answers, %llu "
-		    "timeouts, %llu crc, %llu exceptions, latency p50 %u us "
+		    "timeouts, %llu crc, %llu io, %llu stray, %llu "
+		    "exceptions, latency p50 %u us "
 		    "p99 %u us, round %u us (wire bound %u us), achievable "
 		    "%d ms, wanted %d ms\n", bv->conf->name,
 		    (unsigned long long)bv->stats.requests,
 		    (unsigned long long)bv->stats.answers,
 		    (unsigned long long)bv->stats.timeouts,
 		    (unsigned long long)bv->stats.crc_errors,
+		    (unsigned long long)bv->stats.io_errors,
+		    (unsigned long long)bv->stats.strays,
 		    (unsigned long long)stats_exceptions_total(&bv->stats),
 		    stats_lat_p50_us(&bv->stats), stats_lat_p99_us(&bv->stats),
 		    bv->round_us, bv->wire_round_us, bv->achievable_ms,

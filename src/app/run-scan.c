@@ -1,7 +1,8 @@
 /*
  * run-scan.c: --scan TARGET, the headless bus scan. One stdout line per unit
- * that answers (its decimal address, then what identification says), then a
- * summary line; progress with an ETA on stderr only when stderr is a
+ * that answers (its decimal address, then what identification says), and
+ * nothing else there, so a script may take every line for a unit; the
+ * summary goes to stderr, and progress with an ETA too when stderr is a
  * terminal. Exit 0 when the scan ran, whether or not it found meters (the
  * summary says how many); 66 when the line cannot be opened; 64 for usage.
  * The scanning itself is scan.c's.
@@ -77,23 +78,24 @@ run_scan_done(void *arg, const struct scan_summary *s)
 	else
 		snprintf(where, sizeof where, "%s at %d 8%c%d", r->p.device,
 		    r->p.baud, r->p.parity, r->p.stop_bits);
-	printf("%d meter%s found on %s (addresses %d..%d) in %lld.%lld s",
+	fprintf(stderr, "%d meter%s found on %s (addresses %d..%d) in "
+	    "%lld.%lld s",
 	    s->found, s->found == 1 ? "" : "s", where, r->p.first, r->p.last,
 	    (long long)s->elapsed_ms / 1000,
 	    (long long)s->elapsed_ms % 1000 / 100);
 	if (s->foreign + s->gateway > 0)
-		printf("; %d id%s answered without being an E34",
+		fprintf(stderr, "; %d id%s answered without being an E34",
 		    s->foreign + s->gateway,
 		    s->foreign + s->gateway == 1 ? "" : "s");
 	if (s->gateway > 0)
-		printf(" (%d through a gateway that found no device)",
+		fprintf(stderr, " (%d through a gateway that found no device)",
 		    s->gateway);
 	if (s->garbage > 0)
-		printf("; %d id%s gave corrupt answers", s->garbage,
+		fprintf(stderr, "; %d id%s gave corrupt answers", s->garbage,
 		    s->garbage == 1 ? "" : "s");
 	if (s->cancelled)
-		printf("; cancelled after %d addresses", s->scanned);
-	printf("\n");
+		fprintf(stderr, "; cancelled after %d addresses", s->scanned);
+	fprintf(stderr, "\n");
 	if (s->late > 0 || (s->slowest_us > 0 &&
 	    s->slowest_us > (uint32_t)s->timeout_ms * 700))
 		fprintf(stderr, "countis-tui: --scan: answers came close to "

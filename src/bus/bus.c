@@ -4,7 +4,10 @@
  * bus_link_*: one blocking transaction at a time on an opened libmodbus
  * context, with the RTU silent interval between frames, latency and line
  * time measured, and the outcome sorted into answer / exception / timeout /
- * CRC / io. The contexts themselves come from bus-rtu.c and bus-tcp.c.
+ * CRC (RTU only) / io. libmodbus opens the line; the frames are built and
+ * matched here, so a late, duplicated or stray answer is skipped (counted
+ * in strays), never taken for the answer awaited. The contexts themselves
+ * come from bus-rtu.c and bus-tcp.c.
  *
  * bus_*: a worker thread per bus that owns the link. The loop thread queues
  * jobs (bus_submit) and gets them back, with results filled in, through an
@@ -14,12 +17,16 @@
  * bus_write_check is the one write guard; what is polled and how often is
  * poll.c's and engine.c's business.
  */
+#include <sys/socket.h>
+
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <modbus.h>
 
@@ -117,19 +124,30 @@ bus_link_open(struct bus_link *l, struct err *e)
 	int			 saved;
 
 	bus_link_close(l);
-	ctx = c->type == BUS_TCP ? bus_tcp_new(c, &e2) : bus_rtu_new(c, &e2);
+	if ((c->type == BUS_TCP && (c->host == NULL || c->host[0] == '\0' ||
+	    bus_tcp_resolve(c, &e2) == -1)) || (c->type == BUS_RTU &&
+	    c->device != NULL && c->device[0] != '\0' &&
+	    bus_rtu_lock(c->device, l->lock_path, sizeof l->lock_path,
+	    &e2) == -1))
+		ctx = NULL;
+	else
+		ctx = c->type == BUS_TCP ? bus_tcp_new(c, &e2) :
+		    bus_rtu_new(c, &e2);
 	if (ctx == NULL) {
+		if (c->type == BUS_TCP && (c->host == NULL ||
+		    c->host[0] == '\0'))
+			err_set(&e2, "bus %s: no host", c->name);
+		bus_rtu_unlock(l->lock_path);
 		bus_strlcpy(l->last_error, e2.msg, sizeof l->last_error);
 		return err_set(e, "%s", e2.msg);
 	}
 	modbus_set_error_recovery(ctx, MODBUS_ERROR_RECOVERY_NONE);
 	modbus_set_response_timeout(ctx, (uint32_t)l->timeout_ms / 1000,
 	    (uint32_t)(l->timeout_ms % 1000) * 1000);
-	if (c->type == BUS_RTU)	/* a frame that stops half way: not 500 ms */
-		modbus_set_byte_timeout(ctx, 0, bus_byte_timeout_us(c));
 	if (modbus_connect(ctx) == -1) {
 		saved = errno;
 		modbus_free(ctx);
+		bus_rtu_unlock(l->lock_path);
 		if (c->type == BUS_TCP)
 			snprintf(l->last_error, sizeof l->last_error,
 			    "connect %s:%d: %s", c->host, c->port,
@@ -140,118 +158,417 @@ bus_link_open(struct bus_link *l, struct err *e)
 		errno = saved;
 		return err_set(e, "%s", l->last_error);
 	}
+	if (c->type == BUS_RTU)
+		bus_rtu_excl(modbus_get_socket(ctx));
 	l->ctx = ctx;
 	l->last_error[0] = '\0';
 	l->line_free_us = bus_now_us() + l->t35_us;
+	l->rx_n = 0;
+	l->silent_n = 0;
+	l->answered = 0;
+	l->dropped_silent = 0;
 	return 0;
 }
 
 void
 bus_link_close(struct bus_link *l)
 {
-	if (l->ctx == NULL)
-		return;
-	modbus_close(l->ctx);
-	modbus_free(l->ctx);
-	l->ctx = NULL;
+	if (l->ctx != NULL) {
+		if (l->conf->type == BUS_RTU)	/* the flag outlives our fd */
+			bus_rtu_excl_end(modbus_get_socket(l->ctx));
+		modbus_close(l->ctx);
+		modbus_free(l->ctx);
+		l->ctx = NULL;
+	}
+	l->rx_n = 0;
+	bus_rtu_unlock(l->lock_path);
 }
 
-/* Sort a libmodbus errno into an outcome; -1 when the link itself failed. */
+/*
+ * The request's PDU (function code first) into pdu; returns its length.
+ * FC03 for a read, FC06 for a one-word write, FC16 otherwise.
+ */
 static int
-bus_classify(int err_no, struct bus_xfer *x)
+bus_pdu(const struct bus_xfer *x, uint8_t *pdu)
 {
+	int	i, n;
+
+	pdu[1] = (uint8_t)(x->addr >> 8);
+	pdu[2] = (uint8_t)x->addr;
+	if (!x->write || x->count > 1 || x->fc16) {
+		pdu[0] = x->write ? 0x10 : 0x03;
+		pdu[3] = (uint8_t)(x->count >> 8);
+		pdu[4] = (uint8_t)x->count;
+		if (!x->write)
+			return 5;
+		pdu[5] = (uint8_t)(2 * x->count);
+		for (i = 0, n = 6; i < x->count; i++) {
+			pdu[n++] = (uint8_t)(x->words[i] >> 8);
+			pdu[n++] = (uint8_t)x->words[i];
+		}
+		return n;
+	}
+	pdu[0] = 0x06;
+	pdu[3] = (uint8_t)(x->words[0] >> 8);
+	pdu[4] = (uint8_t)x->words[0];
+	return 5;
+}
+
+/* Length of the answer PDU a request expects. */
+static int
+bus_rsp_len(const struct bus_xfer *x)
+{
+	return x->write ? 5 : 2 + 2 * x->count;
+}
+
+enum bus_judge { BJ_STRAY, BJ_ANSWER, BJ_EXCEPTION };
+
+/*
+ * Is this PDU, from the right unit, the answer to request req? The
+ * function, the byte count (FC03) or the echoed address and count or
+ * value (FC06, FC16) must match; an exception answer is the function with
+ * bit 7 set and any code at all. Anything else is somebody else's answer.
+ */
+static enum bus_judge
+bus_judge(const uint8_t *req, int reqlen, const uint8_t *pdu, int n,
+    struct bus_xfer *x)
+{
+	int	i;
+
+	(void)reqlen;
+	if (n == 2 && pdu[0] == (req[0] | 0x80)) {
+		x->exc_code = pdu[1];
+		return BJ_EXCEPTION;
+	}
+	if (n < 1 || pdu[0] != req[0])
+		return BJ_STRAY;
+	if (req[0] == 0x03) {
+		if (n != 2 + 2 * x->count || pdu[1] != 2 * x->count)
+			return BJ_STRAY;
+		for (i = 0; i < x->count; i++)
+			x->words[i] = (uint16_t)(pdu[2 + 2 * i] << 8 |
+			    pdu[3 + 2 * i]);
+		return BJ_ANSWER;
+	}
+	if (n != 5 || memcmp(pdu + 1, req + 1, 4) != 0)	/* the echo */
+		return BJ_STRAY;
+	return BJ_ANSWER;
+}
+
+/* Wait for fd to be readable until the monotonic deadline (us). 1 ready,
+ * 0 deadline passed, -1 error. */
+static int
+bus_wait_in(int fd, int64_t deadline_us)
+{
+	struct pollfd	pfd = { .fd = fd, .events = POLLIN };
+	int64_t		left;
+	int		r;
+
+	for (;;) {
+		left = deadline_us - bus_now_us();
+		if (left <= 0)
+			return 0;
+		r = poll(&pfd, 1, (int)((left + 999) / 1000));
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1)
+			return -1;
+		return r > 0;
+	}
+}
+
+/* Write all n bytes before the deadline. 0, or -1 with errno. */
+static int
+bus_send_all(int fd, const uint8_t *p, int n, int tcp, int64_t deadline_us)
+{
+	struct pollfd	pfd = { .fd = fd, .events = POLLOUT };
+	ssize_t		w;
+	int64_t		left;
+
+	while (n > 0) {
+		w = tcp ? send(fd, p, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) :
+		    write(fd, p, (size_t)n);
+		if (w > 0) {
+			p += w;
+			n -= (int)w;
+			continue;
+		}
+		if (w == -1 && errno != EAGAIN && errno != EWOULDBLOCK &&
+		    errno != EINTR)
+			return -1;
+		if ((left = deadline_us - bus_now_us()) <= 0) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		(void)poll(&pfd, 1, (int)((left + 999) / 1000));
+	}
+	return 0;
+}
+
+/* Read what has come without waiting. Bytes, 0 at end of stream, -1 with
+ * errno (EAGAIN: nothing yet). */
+static ssize_t
+bus_recv(int fd, uint8_t *p, size_t n, int tcp)
+{
+	ssize_t	r;
+
+	do
+		r = tcp ? recv(fd, p, n, MSG_DONTWAIT) : read(fd, p, n);
+	while (r == -1 && errno == EINTR);
+	return r;
+}
+
+/* The link broke: say why in last_error. Returns -1. */
+static int
+bus_link_fail(struct bus_link *l, const char *why, int err_no,
+    struct bus_xfer *x)
+{
+	const struct bus_conf	*c = l->conf;
+
+	if (c->type == BUS_TCP)
+		snprintf(l->last_error, sizeof l->last_error, "%s:%d: %s",
+		    c->host, c->port, why);
+	else
+		snprintf(l->last_error, sizeof l->last_error, "%s: %s",
+		    c->device, why);
 	x->err_no = err_no;
-	if (err_no == ETIMEDOUT) {
-		x->outcome = ST_TIMEOUT;
-		return 0;
-	}
-	if (err_no > MODBUS_ENOBASE && err_no <= EMBXGTAR) {
-		x->outcome = ST_EXCEPTION;
-		x->exc_code = err_no - MODBUS_ENOBASE;
-		return 0;
-	}
-	if (err_no == EMBBADCRC || err_no == EMBBADDATA ||
-	    err_no == EMBBADEXC || err_no == EMBUNKEXC || err_no == EMBMDATA ||
-	    err_no == EMBBADSLAVE) {
-		x->outcome = ST_CRC;	/* a frame came, but not a good one */
-		return 0;
-	}
 	x->outcome = ST_IO;
 	return -1;
 }
 
 /*
- * An RTU read that does not wake per byte. modbus_read_registers() selects
- * and reads as each character arrives: on a paced line that is one wake-up
- * every millisecond or two for the whole answer, which is most of the
- * engine's CPU. The answer cannot be complete before the request and the
- * reply have crossed the wire, so send, sleep that wire time, then read
- * what has come (the remaining response timeout still applies). The
- * frame is checked here as libmodbus would: slave, function, byte count
- * (the CRC is checked by modbus_receive_confirmation).
+ * One Modbus TCP transaction on the socket, done here rather than by
+ * libmodbus: 3.1.6 fails the whole read on an answer with another
+ * transaction id and leaves the rest of the stream behind, so one late
+ * answer would shift every later one. Frames are cut from the stream by
+ * their MBAP length (bytes of a frame still coming stay in l->rx for the
+ * next transaction); a frame with another transaction id, another unit or
+ * that does not fit the request is counted as a stray and skipped, and the
+ * wait goes on until the request's deadline. A stream whose header is not
+ * Modbus (protocol id, length) has lost its framing: the connection is
+ * made anew.
  */
 static int
-bus_rtu_read(struct bus_link *l, int unit, struct bus_xfer *x, int64_t t0)
+bus_tcp_xfer(struct bus_link *l, int unit, struct bus_xfer *x, int64_t t0)
 {
-	uint8_t		req[6], rsp[MODBUS_RTU_MAX_ADU_LENGTH];
-	struct pollfd	pfd;
-	int64_t		due_us, left_us;
-	int		n, i, r;
+	uint8_t		 req[7 + 6 + 2 * BUS_MAX_WORDS], *pdu = req + 7;
+	int64_t		 deadline = t0 + (int64_t)l->timeout_ms * 1000;
+	int		 fd = modbus_get_socket(l->ctx), n, len, tid, r;
+	ssize_t		 got;
+	char		 why[96];
 
+	n = bus_pdu(x, pdu);
+	l->tid = (uint16_t)(l->tid + 1);
+	req[0] = (uint8_t)(l->tid >> 8);
+	req[1] = (uint8_t)l->tid;
+	req[2] = req[3] = 0;
+	req[4] = (uint8_t)((n + 1) >> 8);
+	req[5] = (uint8_t)(n + 1);
+	req[6] = (uint8_t)unit;
+	if (bus_send_all(fd, req, 7 + n, 1, deadline) == -1)
+		return bus_link_fail(l, strerror(errno), errno, x);
+	for (;;) {
+		while (l->rx_n >= 7) {	/* whole frames first */
+			len = l->rx[4] << 8 | l->rx[5];
+			if (l->rx[2] != 0 || l->rx[3] != 0 || len < 2 ||
+			    len > 254) {
+				snprintf(why, sizeof why, "not a Modbus TCP "
+				    "frame (protocol %u, length %d): "
+				    "reconnecting", l->rx[2] << 8 | l->rx[3],
+				    len);
+				l->rx_n = 0;
+				return bus_link_fail(l, why, EPROTO, x);
+			}
+			if (l->rx_n < 6 + len)
+				break;
+			tid = l->rx[0] << 8 | l->rx[1];
+			x->rx_started = 1;
+			r = BJ_STRAY;
+			if (tid == l->tid && l->rx[6] == unit)
+				r = bus_judge(pdu, n, l->rx + 7, len - 1, x);
+			else if (tid == l->tid)
+				x->other_unit = l->rx[6];
+			l->rx_n -= 6 + len;
+			memmove(l->rx, l->rx + 6 + len, (size_t)l->rx_n);
+			if (r == BJ_ANSWER) {
+				x->outcome = ST_ANSWER;
+				return 0;
+			}
+			if (r == BJ_EXCEPTION) {
+				x->outcome = ST_EXCEPTION;
+				return 0;
+			}
+			x->strays++;
+		}
+		if ((r = bus_wait_in(fd, deadline)) == 0) {
+			x->outcome = ST_TIMEOUT;
+			x->err_no = ETIMEDOUT;
+			return 0;
+		}
+		if (r == -1)
+			return bus_link_fail(l, strerror(errno), errno, x);
+		got = bus_recv(fd, l->rx + l->rx_n,
+		    sizeof l->rx - (size_t)l->rx_n, 1);
+		if (got == 0)
+			return bus_link_fail(l, "connection closed by the peer",
+			    ECONNRESET, x);
+		if (got == -1 && errno != EAGAIN && errno != EWOULDBLOCK)
+			return bus_link_fail(l, strerror(errno), errno, x);
+		if (got > 0)
+			l->rx_n += (int)got;
+	}
+}
+
+/*
+ * Length of the RTU frame that starts buf (n bytes so far): 0 while the
+ * header is not all there, -1 for a function that is none of ours (noise,
+ * ended by silence).
+ */
+static int
+bus_rtu_frame_len(const uint8_t *buf, int n)
+{
+	if (n < 2)
+		return 0;
+	if (buf[1] & 0x80)
+		return 5;
+	if (buf[1] == 0x06 || buf[1] == 0x10)
+		return 8;
+	if (buf[1] != 0x03)
+		return -1;
+	return n < 3 ? 0 : 5 + buf[2];
+}
+
+/* Drop what came in since the last transaction; 1 when something did. */
+static int
+bus_rtu_drain(int fd)
+{
+	uint8_t	junk[256];
+	int	any = 0;
+
+	while (bus_recv(fd, junk, sizeof junk, 0) > 0)
+		any = 1;
+	(void)tcflush(fd, TCIFLUSH);
+	return any;
+}
+
+/*
+ * One Modbus RTU transaction. The input is drained first, so an answer
+ * that came after its request's timeout is never read as the next one's.
+ * The answer cannot be complete before the request and the reply have
+ * crossed the wire: sleep that long, then read (a read woken per byte is
+ * most of the engine's CPU on a paced line). Frames are cut by their
+ * function and byte count and checked by CRC; a frame of another unit, or
+ * one that does not fit the request, is a stray and the wait goes on. The
+ * request ends at t0 + timeout + the reply's wire time whatever the peer
+ * does: silence is a timeout; a frame that stops for longer than the byte
+ * timeout, or is not whole by the deadline, is a corrupt one (CRC).
+ */
+static int
+bus_rtu_xfer(struct bus_link *l, int unit, struct bus_xfer *x, int64_t t0)
+{
+	uint8_t		 req[1 + 6 + 2 * BUS_MAX_WORDS + 2];
+	uint8_t		 buf[MODBUS_RTU_MAX_ADU_LENGTH + 8];
+	int		 fd = modbus_get_socket(l->ctx), n, len, r, have = 0;
+	int64_t		 rsp_us, deadline, gap_us, last_us = 0, until;
+	uint16_t	 crc;
+	ssize_t		 got;
+	long		 ch = bus_char_us(l->conf);
+
+	if (bus_rtu_drain(fd))
+		x->strays++;
 	req[0] = (uint8_t)unit;
-	req[1] = 0x03;
-	req[2] = (uint8_t)(x->addr >> 8);
-	req[3] = (uint8_t)x->addr;
-	req[4] = (uint8_t)(x->count >> 8);
-	req[5] = (uint8_t)x->count;
-	if (modbus_send_raw_request(l->ctx, req, sizeof req) == -1)
-		return -1;
-	/* the last byte cannot come before both frames and the meter's
-	 * 3.5-character turnaround have passed */
-	due_us = (int64_t)(8 + 5 + 2 * x->count) * bus_char_us(l->conf) +
-	    l->t35_us;
-	bus_sleep_until(t0 + due_us);
-	left_us = (int64_t)l->timeout_ms * 1000 - (bus_now_us() - t0);
-	if (left_us < 1000)
-		left_us = 1000;
-	/*
-	 * Wait for the first byte ourselves: silence until the response
-	 * timeout is a timeout, whatever the host's load; an answer that
-	 * starts and then stops is a corrupt one.
-	 */
-	pfd.fd = modbus_get_socket(l->ctx);
-	pfd.events = POLLIN;
-	do
-		r = poll(&pfd, 1, (int)((left_us + 999) / 1000));
-	while (r == -1 && errno == EINTR);
-	if (r == 0) {
-		errno = ETIMEDOUT;
-		return -1;
+	n = 1 + bus_pdu(x, req + 1);
+	crc = bus_crc16(req, n);
+	req[n++] = (uint8_t)crc;
+	req[n++] = (uint8_t)(crc >> 8);
+	rsp_us = (int64_t)(3 + bus_rsp_len(x)) * ch;
+	deadline = t0 + (int64_t)l->timeout_ms * 1000 + rsp_us;
+	gap_us = bus_byte_timeout_us(l->conf);
+	if (bus_send_all(fd, req, n, 0, deadline) == -1)
+		return bus_link_fail(l, strerror(errno), errno, x);
+	/* nothing to read before both frames and the turnaround passed */
+	bus_sleep_until(t0 + (int64_t)n * ch + rsp_us + l->t35_us);
+	for (;;) {
+		while (have > 0) {
+			len = bus_rtu_frame_len(buf, have);
+			if (len == 0 || (len > 0 && have < len))
+				break;
+			if (len < 0 || bus_crc16(buf, len - 2) !=
+			    (buf[len - 2] | buf[len - 1] << 8)) {
+				x->outcome = ST_CRC;	/* noise on the line */
+				x->err_no = EMBBADCRC;
+				return 0;
+			}
+			r = BJ_STRAY;
+			if (buf[0] == unit)
+				r = bus_judge(req + 1, n - 3, buf + 1, len - 3,
+				    x);
+			else if (buf[0] != 0)
+				x->other_unit = buf[0];
+			have -= len;
+			memmove(buf, buf + len, (size_t)have);
+			if (r == BJ_ANSWER) {
+				x->outcome = ST_ANSWER;
+				return 0;
+			}
+			if (r == BJ_EXCEPTION) {
+				x->outcome = ST_EXCEPTION;
+				return 0;
+			}
+			x->strays++;
+		}
+		until = deadline;
+		if (have > 0 && last_us + gap_us < until)
+			until = last_us + gap_us;
+		if ((r = bus_wait_in(fd, until)) == -1)
+			return bus_link_fail(l, strerror(errno), errno, x);
+		if (r == 0 && have == 0) {
+			x->outcome = ST_TIMEOUT;	/* silent */
+			x->err_no = ETIMEDOUT;
+			return 0;
+		}
+		if (r == 0) {	/* a frame that stopped half way, or so slow
+				 * that it is not whole by the deadline */
+			x->outcome = ST_CRC;
+			x->err_no = EMBBADDATA;
+			return 0;
+		}
+		got = bus_recv(fd, buf + have, sizeof buf - (size_t)have, 0);
+		if (got == 0 || (got == -1 && errno != EAGAIN))
+			return bus_link_fail(l, got == 0 ? "device closed" :
+			    strerror(errno), got == 0 ? EIO : errno, x);
+		if (got > 0) {
+			have += (int)got;
+			x->rx_started = 1;
+			last_us = bus_now_us();
+			if (have == (int)sizeof buf) {	/* no frame is this long */
+				x->outcome = ST_CRC;
+				x->err_no = EMBBADDATA;
+				return 0;
+			}
+		}
 	}
-	x->rx_started = 1;
-	n = modbus_receive_confirmation(l->ctx, rsp);
-	modbus_set_response_timeout(l->ctx, (uint32_t)l->timeout_ms / 1000,
-	    (uint32_t)(l->timeout_ms % 1000) * 1000);
-	if (n == -1)
-		return -1;
-	if (n < 5 || rsp[0] != unit) {
-		if (rsp[0] != unit && rsp[0] != 0)
-			x->other_unit = rsp[0];
-		errno = EMBBADSLAVE;
-		return -1;
+}
+
+/*
+ * TCP: count timeouts in a row across units; at silent_max the gateway is
+ * taken to have kept a dead socket, and the connection is dropped (-1).
+ */
+static int
+bus_tcp_silence(struct bus_link *l, const struct bus_xfer *x)
+{
+	if (x->outcome != ST_TIMEOUT) {
+		l->silent_n = 0;
+		l->answered = 1;
+		return 0;
 	}
-	if (rsp[1] == (0x80 | 0x03)) {
-		errno = MODBUS_ENOBASE + rsp[2];
-		return -1;
-	}
-	if (rsp[1] != 0x03 || rsp[2] != 2 * x->count ||
-	    n != 3 + 2 * x->count + 2) {
-		errno = EMBBADDATA;
-		return -1;
-	}
-	for (i = 0; i < x->count; i++)
-		x->words[i] = (uint16_t)(rsp[3 + 2 * i] << 8 | rsp[4 + 2 * i]);
-	return x->count;
+	if (l->silent_max <= 0 || ++l->silent_n < l->silent_max)
+		return 0;
+	snprintf(l->last_error, sizeof l->last_error, "%s:%d: no answer to "
+	    "%d requests in a row: new connection", l->conf->host,
+	    l->conf->port, l->silent_n);
+	l->dropped_silent = 1;
+	return -1;
 }
 
 /* Run one transaction (see bus.h). */
@@ -259,11 +576,12 @@ int
 bus_link_xfer(struct bus_link *l, int unit, struct bus_xfer *x)
 {
 	int64_t		t0, t1;
-	int		rc, saved = 0;
+	int		rc;
 
 	x->ran = 1;
 	x->other_unit = 0;
 	x->rx_started = 0;
+	x->strays = 0;
 	x->outcome = ST_IO;
 	x->exc_code = 0;
 	x->err_no = 0;
@@ -278,50 +596,23 @@ bus_link_xfer(struct bus_link *l, int unit, struct bus_xfer *x)
 		return 0;
 	}
 	bus_sleep_until(l->line_free_us);
-	modbus_set_slave(l->ctx, unit);
 	t0 = bus_now_us();
-	if (!x->write && l->conf->type == BUS_RTU)
-		rc = bus_rtu_read(l, unit, x, t0);
-	else if (!x->write)
-		rc = modbus_read_registers(l->ctx, x->addr, x->count, x->words);
-	else if (x->count == 1 && !x->fc16)
-		rc = modbus_write_register(l->ctx, x->addr, x->words[0]);
+	if (l->conf->type == BUS_TCP)
+		rc = bus_tcp_xfer(l, unit, x, t0);
 	else
-		rc = modbus_write_registers(l->ctx, x->addr, x->count,
-		    x->words);
-	if (rc == -1)
-		saved = errno;
+		rc = bus_rtu_xfer(l, unit, x, t0);
 	t1 = bus_now_us();
 	x->done_ms = t1 / 1000;
 	x->done_wall_ms = bus_wall_ms();
 	x->lat_us = (uint32_t)(t1 - t0);
-	if (rc != -1) {
-		x->outcome = ST_ANSWER;
-		x->busy_us = x->lat_us + l->t35_us;
-		l->line_free_us = t1 + l->t35_us;
-		return 0;
-	}
-	if (bus_classify(saved, x) == -1) {
-		snprintf(l->last_error, sizeof l->last_error, "%s: %s",
-		    l->conf->type == BUS_TCP ? l->conf->host : l->conf->device,
-		    modbus_strerror(saved));
+	if (rc == 0 && l->conf->type == BUS_TCP && bus_tcp_silence(l, x) == -1)
+		rc = -1;
+	if (rc == -1) {
 		bus_link_close(l);
 		return -1;
 	}
-	/*
-	 * An answer that started and broke off (e.g. a corrupted byte count)
-	 * ends in the byte timeout: a corrupt answer, not silence. The RTU
-	 * read knows whether a byte came; elsewhere, a timeout well before the
-	 * response timeout tells.
-	 */
-	if (x->outcome == ST_TIMEOUT && (x->rx_started ||
-	    (!(!x->write && l->conf->type == BUS_RTU) &&
-	    (int64_t)x->lat_us + 1000 < (int64_t)l->timeout_ms * 1000)))
-		x->outcome = ST_CRC;
 	x->busy_us = x->lat_us + (x->outcome == ST_TIMEOUT ? 0 : l->t35_us);
-	if (x->outcome != ST_ANSWER && x->outcome != ST_EXCEPTION)
-		modbus_flush(l->ctx);	/* drop a late or broken answer */
-	l->line_free_us = bus_now_us() + l->t35_us;
+	l->line_free_us = t1 + l->t35_us;
 	return 0;
 }
 
@@ -419,12 +710,26 @@ bus_ensure_open(struct bus *b)
 	return 0;
 }
 
-/* The link failed in a transaction: note it and plan the reopen. */
+/*
+ * The link failed in a transaction: note it and plan the reopen. A TCP
+ * connection dropped for silence is made anew at once when it had
+ * answered before (a gateway that went half-open), else with back-off.
+ */
 static void
 bus_link_lost(struct bus *b)
 {
-	b->reopen_ms = BUS_REOPEN_MIN_MS;
-	b->next_open_ms = bus_now_us() / 1000 + b->reopen_ms;
+	if (!b->link.dropped_silent) {
+		b->reopen_ms = BUS_REOPEN_MIN_MS;
+		b->next_open_ms = bus_now_us() / 1000 + b->reopen_ms;
+	} else {
+		if (b->link.answered)
+			b->silent_ms = 0;
+		else
+			b->silent_ms = b->silent_ms == 0 ? BUS_REOPEN_MIN_MS :
+			    b->silent_ms * 2 > BUS_REOPEN_MAX_MS ?
+			    BUS_REOPEN_MAX_MS : b->silent_ms * 2;
+		b->next_open_ms = bus_now_us() / 1000 + b->silent_ms;
+	}
 	pthread_mutex_lock(&b->mu);
 	b->connected = 0;
 	bus_strlcpy(b->conn_error, b->link.last_error, sizeof b->conn_error);
@@ -587,6 +892,8 @@ bus_init(struct bus *b, struct ev_loop *loop, const struct bus_conf *conf,
 {
 	memset(b, 0, sizeof *b);
 	bus_link_init(&b->link, conf, conf->timeout_ms);
+	if (conf->type == BUS_TCP)
+		b->link.silent_max = BUS_TCP_SILENT_MAX;
 	if (pthread_mutex_init(&b->mu, NULL) != 0 ||
 	    pthread_cond_init(&b->cv, NULL) != 0)
 		return err_set(e, "bus %s: cannot create its lock", conf->name);

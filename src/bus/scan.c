@@ -12,7 +12,6 @@
 #include <sys/queue.h>
 
 #include <ev.h>
-#include <modbus.h>
 
 #include "bus.h"
 #include "pollplan.h"
@@ -86,7 +85,19 @@ scan_parse_target(const char *target, char *buf, size_t len,
 	p->type = BUS_TCP;
 	p->host = buf;
 	p->port = 502;
-	if ((colon = strrchr(buf, ':')) != NULL && strchr(buf, ':') == colon) {
+	colon = NULL;
+	if (buf[0] == '[') {	/* [IPv6 literal] or [IPv6 literal]:port */
+		if ((end = strchr(buf, ']')) == NULL || end == buf + 1 ||
+		    (end[1] != '\0' && end[1] != ':'))
+			return err_setc(e, EXIT_USAGE, "--scan %s: expected "
+			    "[address]:port", target);
+		*end = '\0';
+		p->host = buf + 1;
+		colon = end[1] == ':' ? end + 1 : NULL;
+	} else if ((colon = strrchr(buf, ':')) != NULL &&
+	    strchr(buf, ':') != colon)
+		colon = NULL;	/* a bare IPv6 address: no port */
+	if (colon != NULL) {
 		*colon = '\0';
 		errno = 0;
 		port = strtol(colon + 1, &end, 10);
@@ -96,7 +107,7 @@ scan_parse_target(const char *target, char *buf, size_t len,
 			    "expected 1 to 65535", target, colon + 1);
 		p->port = (int)port;
 	}
-	if (buf[0] == '\0')
+	if (p->host[0] == '\0')
 		return err_setc(e, EXIT_USAGE, "--scan %s: no host", target);
 	return 0;
 }
@@ -127,7 +138,11 @@ scan_cancelled(struct scan *s)
 	return c;
 }
 
-/* One read; retried once after a corrupt or stray answer. -1: link lost. */
+/*
+ * One read; retried once after a corrupt answer. A unit whose answer came
+ * instead of the one awaited (it answered after its timeout) is asked
+ * again at the end. -1: link lost.
+ */
 static int
 scan_read(struct scan *s, int unit, enum reg_id first, enum reg_id last,
     struct bus_xfer *x)
@@ -141,12 +156,12 @@ scan_read(struct scan *s, int unit, enum reg_id first, enum reg_id last,
 		x->count = b->addr + b->count - a->addr;
 		if (bus_link_xfer(&s->link, unit, x) == -1)
 			return -1;
-		if (x->outcome != ST_CRC)
-			break;
-		if (x->err_no == EMBBADSLAVE)
+		if (x->strays > 0)
 			s->sum.late++;	/* someone answered after its timeout */
 		if (x->other_unit > 0 && x->other_unit < 256)
 			s->late[x->other_unit] = 1;	/* probe it again */
+		if (x->outcome != ST_CRC)
+			break;
 	}
 	if ((x->outcome == ST_ANSWER || x->outcome == ST_EXCEPTION) &&
 	    x->lat_us > s->sum.slowest_us)
@@ -191,11 +206,12 @@ scan_one(struct scan *s, int addr)
 		s->sum.garbage++;
 		return 0;
 	}
-	if (x.outcome == ST_EXCEPTION && x.exc_code >= 10) {
+	if (x.outcome == ST_EXCEPTION && (x.exc_code == 10 ||
+	    x.exc_code == 11)) {
 		s->sum.gateway++;	/* a gateway speaking for nobody */
 		return 0;
 	}
-	if (x.outcome == ST_EXCEPTION && x.exc_code <= 3)
+	if (x.outcome == ST_EXCEPTION && x.exc_code >= 1 && x.exc_code <= 3)
 		snprintf(ev.text, sizeof ev.text, "not an E34 (exception %d "
 		    "at 0x%04X)", x.exc_code, x.addr);
 	else if (x.outcome == ST_EXCEPTION)

@@ -398,6 +398,8 @@ eng_count(struct meter *m, struct ebus *eb, const struct bus_job *j,
 		    x->busy_us);
 		stats_add(&eb->view.stats, x->outcome, x->exc_code, x->lat_us,
 		    x->busy_us);
+		stats_add_strays(&m->stats, (unsigned)x->strays);
+		stats_add_strays(&eb->view.stats, (unsigned)x->strays);
 		if ((x->outcome == ST_ANSWER || x->outcome == ST_EXCEPTION) &&
 		    x->lat_us > *slowest_us)
 			*slowest_us = x->lat_us;

@@ -48,6 +48,12 @@ stats_add(struct link_stats *st, enum stats_outcome o, int code,
 	}
 }
 
+void
+stats_add_strays(struct link_stats *st, unsigned n)
+{
+	st->strays += n;
+}
+
 uint64_t
 stats_exceptions_total(const struct link_stats *st)
 {

@@ -250,12 +250,14 @@ bus_draw_bus(struct ui *ui, struct bus_lines *l, const struct bus_view *bv)
 		bus_fmt_exc(exc, sizeof exc, st);
 		widget_printf(l->win, y, 2, 0, ui_attr(ui, TH_NORMAL), ui->utf8,
 		    "requests %llu  answers %llu  timeouts %llu  CRC %llu  "
-		    "I/O %llu  exceptions %s",
+		    "I/O %llu  exceptions %s%s%.0llu",
 		    (unsigned long long)st->requests,
 		    (unsigned long long)st->answers,
 		    (unsigned long long)st->timeouts,
 		    (unsigned long long)st->crc_errors,
-		    (unsigned long long)st->io_errors, exc);
+		    (unsigned long long)st->io_errors, exc,
+		    st->strays > 0 ? "  stray " : "",
+		    (unsigned long long)st->strays);
 	}
 	if ((y = bus_line(l)) != -1) {
 		util = stats_util_permille(st, now);

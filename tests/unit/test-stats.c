@@ -63,6 +63,23 @@ test_stats__outcomes_counted(void)
 }
 
 /* Codes 1..15 counted one by one; 0, 16 and above, negatives in [0]. */
+/* Strays are counted beside the requests, never as one of their outcomes. */
+static void
+test_stats__strays_apart(void)
+{
+	struct link_stats	st;
+
+	stats_init(&st, 0);
+	stats_add(&st, ST_ANSWER, 0, 100, 100);
+	stats_add_strays(&st, 2);
+	stats_add(&st, ST_TIMEOUT, 0, 0, 0);
+	stats_add_strays(&st, 0);
+	T_EQ_INT(st.strays, 2);
+	T_EQ_INT(st.requests, 2);
+	T_EQ_INT(st.crc_errors, 0);
+	assert_sane_stats(&st);
+}
+
 static void
 test_stats__exceptions_by_code(void)
 {
@@ -162,6 +179,7 @@ main(void)
 	T_RUN(test_stats__empty);
 	T_RUN(test_stats__outcomes_counted);
 	T_RUN(test_stats__exceptions_by_code);
+	T_RUN(test_stats__strays_apart);
 	T_RUN(test_stats__percentiles);
 	T_RUN(test_stats__ring_wraps);
 	T_RUN(test_stats__utilisation);
