@@ -212,7 +212,7 @@ meter_draw_lcd(struct ui *ui, struct meter_screen *s, WINDOW *win, int y,
     const struct meter *m, int big)
 {
 	const struct lcd_page	*p = &lcd_pages[s->page];
-	char			 val[48], line[160], age[16];
+	char			 val[48], shown[48], line[160], age[16];
 	enum ui_val		 uv;
 	int64_t			 age_ms;
 	int			 w = getmaxx(win) - 2, h, bw, vy, x0 = 1;
@@ -227,6 +227,9 @@ meter_draw_lcd(struct ui *ui, struct meter_screen *s, WINDOW *win, int y,
 	if (w > 72)
 		w = 72;
 	da = uv == UV_FRESH ? ui_attr(ui, TH_LCD_DIGIT) : ui_attr(ui, TH_STALE);
+	/* the plain text says "not fresh" without colours: "~36122.25" */
+	snprintf(shown, sizeof shown, "%s", val);
+	ui_val_mark(uv, shown, sizeof shown, 0);
 
 	widget_box(win, y, x0, h, w, lcd, ui->utf8);
 
@@ -237,14 +240,14 @@ meter_draw_lcd(struct ui *ui, struct meter_screen *s, WINDOW *win, int y,
 		    ui->utf8);
 		vy += WIDGET_BIG_H;
 	} else {
-		snprintf(line, sizeof line, "%s %s", val, p->unit);
+		snprintf(line, sizeof line, "%s %s", shown, p->unit);
 		widget_put_right(win, vy, x0 + 2, w - 12, da | A_BOLD, ui->utf8,
 		    line);
 		vy++;
 	}
 	/* Caption: the plain value under big digits, the title, the age. */
 	if (big)
-		snprintf(line, sizeof line, "%s %s  ", val, p->unit);
+		snprintf(line, sizeof line, "%s %s  ", shown, p->unit);
 	else
 		line[0] = '\0';
 	if (uv == UV_STALE && age_ms >= 0) {
@@ -371,7 +374,8 @@ meter_phase_volts(struct ui *ui, const struct meter *m, char *buf, size_t len)
 	int	i;
 
 	for (i = 0; i < 3; i++)
-		ui_reg_text(ui, m, vid[i], 0, v[i], sizeof v[i], NULL);
+		ui_val_mark(ui_reg_text(ui, m, vid[i], 0, v[i], sizeof v[i],
+		    NULL), v[i], sizeof v[i], 0);
 	snprintf(buf, len, "V1 %s V, V2 %s V, V3 %s V", v[0], v[1], v[2]);
 }
 
@@ -530,6 +534,15 @@ meter_key(void *arg, struct ui *ui, int key)
 	return SCREEN_IGNORED;
 }
 
+/* The CS entry, while open, gets every key (ui.c). */
+static int
+meter_modal(const void *arg)
+{
+	const struct meter_screen	*s = arg;
+
+	return s->prompt.active;
+}
+
 const struct screen_ops screen_meter = {
 	.name = "meter",
 	.title = "Meter",
@@ -538,5 +551,6 @@ const struct screen_ops screen_meter = {
 	.close = meter_close,
 	.draw = meter_draw,
 	.key = meter_key,
+	.modal = meter_modal,
 	.help = meter_help,
 };
