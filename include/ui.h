@@ -194,7 +194,8 @@ const struct bus_view *ui_meter_bus(const struct ui *, const struct meter *);
 /* State word for a meter ("ok", "ok Err2", "stale 12s", "timeout",
  * "CRC", ...) and the theme element to draw it with. A failing meter that
  * answered before says how old its last values are: "timeout 12s",
- * "offline 2m", "foreign 5s" (ui_meter_age_ms). */
+ * "offline 2m", "foreign 5s", "exc 2 5s", "I/O err 5s" (ui_meter_age_ms):
+ * at most 12 columns. */
 enum theme_elem	 ui_meter_state(const struct ui *, const struct meter *,
 		    char *buf, size_t len);
 /* The same word, and what kind of state it is (counts, sorting). */

@@ -28,9 +28,10 @@ struct fleet_col_def {
 static const struct fleet_col_def fleet_cols[FC__COUNT] = {
 	[FC_LABEL] =	{ "Meter",	0,  0, 1 },
 	[FC_BUS] =	{ "Bus/addr",	12, 0, 1 },
-	[FC_STATE] =	{ "State",	14, 0, 1 },	/* "offline 119s" */
+	[FC_STATE] =	{ "State",	13, 0, 1 },	/* "ok Err2 CHECK",
+							 * "offline 119s" */
 	[FC_KWH] =	{ "kWh",	10, 1, 1 },	/* "~36122.25" */
-	[FC_KW] =	{ "P kW",	8,  1, 1 },	/* "~-123.45" */
+	[FC_KW] =	{ "P kW",	7,  1, 1 },	/* "~123.45" */
 	[FC_TARIFF] =	{ "T",		1,  1, 1 },
 	[FC_PHASES] =	{ "Phases",	8,  0, 0 },
 	[FC_RESP] =	{ "Resp",	5,  1, 1 },

@@ -372,12 +372,14 @@ ui_meter_health(const struct ui *ui, const struct meter *m, char *buf,
 		ui_state_aged(ui, m, buf, len, m->offline ? "offline" : "CRC");
 		return UH_FAILING;
 	case MS_EXCEPTION:
-		snprintf(what, sizeof what, "exception %d", m->exc_code);
+		/* with an age, short enough for a 13-column state */
+		snprintf(what, sizeof what, ms < 0 ? "exception %d" : "exc %d",
+		    m->exc_code);
 		ui_state_aged(ui, m, buf, len, what);
 		return UH_FAILING;
 	case MS_IO:
 		ui_state_aged(ui, m, buf, len, m->offline ? "offline" :
-		    "I/O error");
+		    ms < 0 ? "I/O error" : "I/O err");
 		return UH_FAILING;
 	case MS_OK:
 		break;
