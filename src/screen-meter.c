@@ -348,7 +348,15 @@ meter_draw_checks(struct ui *ui, WINDOW *win, int y, int maxy,
 		rows += meter_banner(ui, win, y + rows, maxy - y - rows, line);
 	}
 	if (rows == 0) {
-		if (have) {
+		if (have && m->status != MS_OK &&
+		    ui_meter_age_ms(ui, m) >= 0) {
+			/* the last good values, not live ones: say how old */
+			fmt_fixed(a, sizeof a, sum, -2, '.');
+			widget_fmt_age(b, sizeof b, ui_meter_age_ms(ui, m));
+			snprintf(line, sizeof line, "Checks ok on the values "
+			    "read %s ago: T1+T2+T3+T4 = %s = %s%s kWh", b,
+			    ui->g->sigma, UI_STALE_MARK, a);
+		} else if (have) {
 			fmt_fixed(a, sizeof a, sum, -2, '.');
 			snprintf(line, sizeof line, "Checks ok: T1+T2+T3+T4 = %s "
 			    "= %s kWh; no counter went backwards", ui->g->sigma,

@@ -85,6 +85,8 @@ for run in "C --no-color" "C.UTF-8 NO_COLOR=1"; do
 	scr_expect 10 '~[0-9]+\.[0-9]{2} kWh' "$tag: Meter: the LCD value is marked ~"
 	scr_expect 10 '\(old: read [0-9]+s ago\)' "$tag: Meter: the LCD says how old"
 	scr_expect 10 'V1 ~[0-9]+\.[0-9]{2} V' "$tag: Meter: the phase voltages are marked ~"
+	scr_expect 10 'Checks ok on the values read [0-9]+s ago: .* = ~[0-9]+\.[0-9]{2} kWh' \
+	    "$tag: Meter: the checks say how old their values are"
 	[ "$loc" = C ] && unlike "$(scr_cap)" '[^ -~]' "$tag: printable ASCII only"
 	is "$(scr_ctl '2 clear')" ok "$tag: unit 2 cleared"
 	scr_expect 30 '^ Fading two +line/2 +ok' "$tag: Meter: back to ok"
