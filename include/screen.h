@@ -45,11 +45,17 @@ struct screen_ops {
 	/* Draw into win (already erased; its size is the body area). */
 	void		 (*draw)(void *, struct ui *, WINDOW *);
 	/*
-	 * Optional: every key goes here first (while a screen edits text it
-	 * returns SCREEN_HANDLED for all of them); SCREEN_IGNORED lets the
-	 * manager handle 1..9, Tab, ?, q.
+	 * Optional: the screen's keys, after the write keys (t, C);
+	 * SCREEN_IGNORED lets the manager handle R, X, 1..9, Tab, ?, q.
 	 */
 	enum screen_key	 (*key)(void *, struct ui *, int);
+	/*
+	 * Optional: 1 while the screen has a text prompt or a question open.
+	 * Then key gets every key, the global ones (q, t, C, R, X, 1..9, Tab,
+	 * ?) included, until the screen closes it (Enter, Esc): the manager
+	 * decides this in one place (ui.c, ui_focus).
+	 */
+	int		 (*modal)(const void *);
 	/* Optional: the screen's own keys, for the help overlay; {NULL} ends. */
 	const struct screen_help *help;
 };

@@ -38,7 +38,7 @@
 #include "widget.h"
 
 #define UI_MIN_COLS	80
-#define UI_MIN_ROWS	24
+#define UI_MIN_ROWS	22
 #define UI_MAX_SCREENS	16
 
 struct ui_record;
@@ -60,6 +60,9 @@ struct ui {
 	int			 prev;		/* screen to return to */
 	void			*state[UI_MAX_SCREENS];
 	int			 help;		/* help overlay shown */
+	int			 help_top;	/* its first line shown */
+	int			 help_page;	/* lines it shows (last draw) */
+	int			 help_lines;	/* lines it has (last draw) */
 
 	int			 running;	/* curses owns the terminal */
 	int			 dirty;		/* something changed */
@@ -146,6 +149,24 @@ enum ui_val {
 enum ui_val	 ui_reg_text(const struct ui *, const struct meter *,
 		    enum reg_id, int shift, char *buf, size_t len,
 		    int64_t *age_ms);
+/*
+ * The one staleness rule, for every screen: a value of register id of
+ * meter m read age_ms ago is not live (1) when it is older than
+ * ui_reg_stale_ms or the meter's last cycle failed. ui_reg_text applies it.
+ */
+int		 ui_reg_stale(const struct ui *, const struct meter *,
+		    enum reg_id, int64_t age_ms);
+/* How old meter m's values are: since its last good cycle (-1: never). */
+int64_t		 ui_meter_age_ms(const struct ui *, const struct meter *);
+/*
+ * A value's text marked for a reader without colours: UI_STALE_MARK
+ * before it when uv is UV_STALE ("~36122.25"), if the result fits in cols
+ * columns (cols <= 0: always). Where it is shown, the age is said too:
+ * the state ("timeout 12s", "offline 2m", "stale 12s") or a caption.
+ * Returns buf.
+ */
+#define UI_STALE_MARK	"~"
+const char	*ui_val_mark(enum ui_val, char *buf, size_t len, int cols);
 /* a, or b when a was never read and b was (one fact in two blocks, such as
  * the active tariff at 0xC6A1 and its copy at 0xC801). */
 enum reg_id	 ui_reg_pick(const struct meter *, enum reg_id a, enum reg_id b);
@@ -171,7 +192,10 @@ int64_t		 ui_reg_stale_ms(const struct ui *, const struct meter *,
 const struct bus_view *ui_meter_bus(const struct ui *, const struct meter *);
 
 /* State word for a meter ("ok", "ok Err2", "stale 12s", "timeout",
- * "CRC", ...) and the theme element to draw it with. */
+ * "CRC", ...) and the theme element to draw it with. A failing meter that
+ * answered before says how old its last values are: "timeout 12s",
+ * "offline 2m", "foreign 5s", "exc 2 5s", "I/O err 5s" (ui_meter_age_ms):
+ * at most 12 columns. */
 enum theme_elem	 ui_meter_state(const struct ui *, const struct meter *,
 		    char *buf, size_t len);
 /* The same word, and what kind of state it is (counts, sorting). */
@@ -189,7 +213,9 @@ enum ui_health	 ui_meter_health(const struct ui *, const struct meter *,
 /*
  * The help overlay (screen-help.c): cur's keys, the global ones, notes (one
  * line each), then the other screens' keys, in a box over the body; drawn
- * after the body and before doupdate.
+ * after the body and before doupdate. It shows as many lines as the body
+ * holds from ui->help_top (clamped here), sets help_page and help_lines,
+ * and says "more" above or below when lines are out of sight.
  */
 void		 help_draw(struct ui *, const struct screen_ops *cur,
 		    const struct screen_ops *const *all, int nall,

@@ -28,9 +28,10 @@ struct fleet_col_def {
 static const struct fleet_col_def fleet_cols[FC__COUNT] = {
 	[FC_LABEL] =	{ "Meter",	0,  0, 1 },
 	[FC_BUS] =	{ "Bus/addr",	12, 0, 1 },
-	[FC_STATE] =	{ "State",	13, 0, 1 },	/* "ok Err2 CHECK" */
-	[FC_KWH] =	{ "kWh",	10, 1, 1 },
-	[FC_KW] =	{ "P kW",	7,  1, 1 },
+	[FC_STATE] =	{ "State",	13, 0, 1 },	/* "ok Err2 CHECK",
+							 * "offline 119s" */
+	[FC_KWH] =	{ "kWh",	10, 1, 1 },	/* "~36122.25" */
+	[FC_KW] =	{ "P kW",	7,  1, 1 },	/* "~123.45" */
 	[FC_TARIFF] =	{ "T",		1,  1, 1 },
 	[FC_PHASES] =	{ "Phases",	8,  0, 0 },
 	[FC_RESP] =	{ "Resp",	5,  1, 1 },
@@ -44,6 +45,7 @@ static const struct screen_help fleet_help[] = {
 	{ "s  S", "sort by the next column / reverse the order" },
 	{ "/", "filter: type text, Enter applies, Esc cancels" },
 	{ "Esc", "clear the filter" },
+	{ "~12.34", "a value not fresh; State says how old (timeout 12s)" },
 	{ NULL, NULL }
 };
 
@@ -278,12 +280,16 @@ fleet_draw_row(struct ui *ui, WINDOW *win, int y, const struct meter *m,
 	fleet_cell(win, y, x[FC_STATE], w[FC_STATE], 0,
 	    fleet_row_attr(ui, sel, el), ui->utf8, buf);
 
+	/* Values not fresh are marked (~) for any terminal, colours or not;
+	 * the State column says how old they are. */
 	uv = ui_reg_text(ui, m, REG_EA_PLUS_TOTAL_10WH, 0, buf, sizeof buf,
 	    NULL);
+	ui_val_mark(uv, buf, sizeof buf, w[FC_KWH]);
 	fleet_cell(win, y, x[FC_KWH], w[FC_KWH], 1, fleet_row_attr(ui, sel,
 	    uv == UV_FRESH ? TH_VALUE : TH_STALE), ui->utf8, buf);
 	/* P: 10 W steps; 10^(1-3) gives kW with 2 decimals. */
 	uv = ui_reg_text(ui, m, REG_P, -3, buf, sizeof buf, NULL);
+	ui_val_mark(uv, buf, sizeof buf, w[FC_KW]);
 	fleet_cell(win, y, x[FC_KW], w[FC_KW], 1, fleet_row_attr(ui, sel,
 	    uv == UV_FRESH ? TH_VALUE : TH_STALE), ui->utf8, buf);
 	uv = ui_reg_text(ui, m, ui_reg_pick(m, REG_TARIFF_ACTIVE,
@@ -497,6 +503,15 @@ fleet_key(void *arg, struct ui *ui, int key)
 	return SCREEN_HANDLED;
 }
 
+/* The filter prompt, while open, gets every key (ui.c). */
+static int
+fleet_modal(const void *arg)
+{
+	const struct fleet	*f = arg;
+
+	return f->prompt.active;
+}
+
 const struct screen_ops screen_fleet = {
 	.name = "fleet",
 	.title = "Fleet",
@@ -505,5 +520,6 @@ const struct screen_ops screen_fleet = {
 	.close = fleet_close,
 	.draw = fleet_draw,
 	.key = fleet_key,
+	.modal = fleet_modal,
 	.help = fleet_help,
 };

@@ -212,7 +212,7 @@ meter_draw_lcd(struct ui *ui, struct meter_screen *s, WINDOW *win, int y,
     const struct meter *m, int big)
 {
 	const struct lcd_page	*p = &lcd_pages[s->page];
-	char			 val[48], line[160], age[16];
+	char			 val[48], shown[48], line[160], age[16];
 	enum ui_val		 uv;
 	int64_t			 age_ms;
 	int			 w = getmaxx(win) - 2, h, bw, vy, x0 = 1;
@@ -227,6 +227,9 @@ meter_draw_lcd(struct ui *ui, struct meter_screen *s, WINDOW *win, int y,
 	if (w > 72)
 		w = 72;
 	da = uv == UV_FRESH ? ui_attr(ui, TH_LCD_DIGIT) : ui_attr(ui, TH_STALE);
+	/* the plain text says "not fresh" without colours: "~36122.25" */
+	snprintf(shown, sizeof shown, "%s", val);
+	ui_val_mark(uv, shown, sizeof shown, 0);
 
 	widget_box(win, y, x0, h, w, lcd, ui->utf8);
 
@@ -237,14 +240,14 @@ meter_draw_lcd(struct ui *ui, struct meter_screen *s, WINDOW *win, int y,
 		    ui->utf8);
 		vy += WIDGET_BIG_H;
 	} else {
-		snprintf(line, sizeof line, "%s %s", val, p->unit);
+		snprintf(line, sizeof line, "%s %s", shown, p->unit);
 		widget_put_right(win, vy, x0 + 2, w - 12, da | A_BOLD, ui->utf8,
 		    line);
 		vy++;
 	}
 	/* Caption: the plain value under big digits, the title, the age. */
 	if (big)
-		snprintf(line, sizeof line, "%s %s  ", val, p->unit);
+		snprintf(line, sizeof line, "%s %s  ", shown, p->unit);
 	else
 		line[0] = '\0';
 	if (uv == UV_STALE && age_ms >= 0) {
@@ -345,7 +348,15 @@ meter_draw_checks(struct ui *ui, WINDOW *win, int y, int maxy,
 		rows += meter_banner(ui, win, y + rows, maxy - y - rows, line);
 	}
 	if (rows == 0) {
-		if (have) {
+		if (have && m->status != MS_OK &&
+		    ui_meter_age_ms(ui, m) >= 0) {
+			/* the last good values, not live ones: say how old */
+			fmt_fixed(a, sizeof a, sum, -2, '.');
+			widget_fmt_age(b, sizeof b, ui_meter_age_ms(ui, m));
+			snprintf(line, sizeof line, "Checks ok on the values "
+			    "read %s ago: T1+T2+T3+T4 = %s = %s%s kWh", b,
+			    ui->g->sigma, UI_STALE_MARK, a);
+		} else if (have) {
 			fmt_fixed(a, sizeof a, sum, -2, '.');
 			snprintf(line, sizeof line, "Checks ok: T1+T2+T3+T4 = %s "
 			    "= %s kWh; no counter went backwards", ui->g->sigma,
@@ -371,7 +382,8 @@ meter_phase_volts(struct ui *ui, const struct meter *m, char *buf, size_t len)
 	int	i;
 
 	for (i = 0; i < 3; i++)
-		ui_reg_text(ui, m, vid[i], 0, v[i], sizeof v[i], NULL);
+		ui_val_mark(ui_reg_text(ui, m, vid[i], 0, v[i], sizeof v[i],
+		    NULL), v[i], sizeof v[i], 0);
 	snprintf(buf, len, "V1 %s V, V2 %s V, V3 %s V", v[0], v[1], v[2]);
 }
 
@@ -530,6 +542,15 @@ meter_key(void *arg, struct ui *ui, int key)
 	return SCREEN_IGNORED;
 }
 
+/* The CS entry, while open, gets every key (ui.c). */
+static int
+meter_modal(const void *arg)
+{
+	const struct meter_screen	*s = arg;
+
+	return s->prompt.active;
+}
+
 const struct screen_ops screen_meter = {
 	.name = "meter",
 	.title = "Meter",
@@ -538,5 +559,6 @@ const struct screen_ops screen_meter = {
 	.close = meter_close,
 	.draw = meter_draw,
 	.key = meter_key,
+	.modal = meter_modal,
 	.help = meter_help,
 };

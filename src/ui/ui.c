@@ -54,7 +54,7 @@ static const struct screen_help ui_global_help[] = {
 	{ "1 .. 6", "show that screen (the top line lists them)" },
 	{ "Tab  S-Tab", "next / previous screen" },
 	{ "[  ]", "previous / next meter" },
-	{ "?  F1", "this help (any key closes it)" },
+	{ "?  F1", "this help (arrows/PgUp/PgDn scroll, other keys close)" },
 	{ "R", "start / stop recording every poll to CSV (export_dir)" },
 	{ "X", "snapshot: one CSV row per meter, now" },
 	{ "t", "set the selected meter's tariff (writes = on, confirmed)" },
@@ -289,46 +289,103 @@ ui_reg_text(const struct ui *ui, const struct meter *m, enum reg_id id,
 		r = reg_format(def, &s->v, buf, len, '.');
 	if (r < 0)
 		snprintf(buf, len, "?");
-	/* Old, or the meter's last cycle failed: not a live value. */
-	return age > ui_reg_stale_ms(ui, m, id) || m->status != MS_OK ?
-	    UV_STALE : UV_FRESH;
+	return ui_reg_stale(ui, m, id, age) ? UV_STALE : UV_FRESH;
+}
+
+/*
+ * The one staleness rule of the console: a value is not live when it is
+ * older than its register's limit, or when the meter's last cycle failed.
+ */
+int
+ui_reg_stale(const struct ui *ui, const struct meter *m, enum reg_id id,
+    int64_t age_ms)
+{
+	if (m == NULL)
+		return 1;
+	return m->status != MS_OK || age_ms > ui_reg_stale_ms(ui, m, id);
+}
+
+int64_t
+ui_meter_age_ms(const struct ui *ui, const struct meter *m)
+{
+	int64_t	age;
+
+	if (m == NULL || m->last_ok_ms <= 0)
+		return -1;
+	age = ui_now_ms(ui) - m->last_ok_ms;
+	return age < 0 ? 0 : age;
+}
+
+const char *
+ui_val_mark(enum ui_val uv, char *buf, size_t len, int cols)
+{
+	char	tmp[128];
+
+	if (uv != UV_STALE || len < 2)
+		return buf;
+	snprintf(tmp, sizeof tmp, "%s%s", UI_STALE_MARK, buf);
+	if (cols <= 0 || widget_text_width(tmp) <= cols)
+		snprintf(buf, len, "%s", tmp);
+	return buf;
+}
+
+/* "timeout 12s": a failing state, and how old the values it left are. */
+static void
+ui_state_aged(const struct ui *ui, const struct meter *m, char *buf,
+    size_t len, const char *what)
+{
+	char	age[16];
+	int64_t	ms = ui_meter_age_ms(ui, m);
+
+	if (ms < 0) {
+		snprintf(buf, len, "%s", what);
+		return;
+	}
+	widget_fmt_age(age, sizeof age, ms);
+	snprintf(buf, len, "%s %s", what, age);
 }
 
 enum ui_health
 ui_meter_health(const struct ui *ui, const struct meter *m, char *buf,
     size_t len)
 {
-	char	age[16], marks[32];
-	int64_t	now = ui_now_ms(ui);
+	char	age[16], marks[32], what[32];
+	int64_t	now = ui_now_ms(ui), ms = ui_meter_age_ms(ui, m);
 
 	if (m == NULL) {
 		snprintf(buf, len, "---");
 		return UH_WAITING;
 	}
+	/* A failing meter's values are its last good ones: say their age. */
 	switch (m->status) {
 	case MS_UNKNOWN:
 		snprintf(buf, len, m->cycles == 0 ? "waiting" : "identifying");
 		return UH_WAITING;
 	case MS_NOT_E34:
-		snprintf(buf, len, "foreign");
+		ui_state_aged(ui, m, buf, len, "foreign");
 		return UH_FAILING;
 	case MS_TIMEOUT:
-		snprintf(buf, len, m->offline ? "offline" : "timeout");
+		ui_state_aged(ui, m, buf, len, m->offline ? "offline" :
+		    "timeout");
 		return UH_FAILING;
 	case MS_CRC:
-		snprintf(buf, len, m->offline ? "offline" : "CRC");
+		ui_state_aged(ui, m, buf, len, m->offline ? "offline" : "CRC");
 		return UH_FAILING;
 	case MS_EXCEPTION:
-		snprintf(buf, len, "exception %d", m->exc_code);
+		/* with an age, short enough for a 13-column state */
+		snprintf(what, sizeof what, ms < 0 ? "exception %d" : "exc %d",
+		    m->exc_code);
+		ui_state_aged(ui, m, buf, len, what);
 		return UH_FAILING;
 	case MS_IO:
-		snprintf(buf, len, m->offline ? "offline" : "I/O error");
+		ui_state_aged(ui, m, buf, len, m->offline ? "offline" :
+		    ms < 0 ? "I/O error" : "I/O err");
 		return UH_FAILING;
 	case MS_OK:
 		break;
 	}
-	if (m->last_ok_ms > 0 && now - m->last_ok_ms > ui_stale_ms(ui, m)) {
-		widget_fmt_age(age, sizeof age, now - m->last_ok_ms);
+	if (ms > ui_stale_ms(ui, m)) {
+		widget_fmt_age(age, sizeof age, ms);
 		snprintf(buf, len, "stale %s", age);
 		return UH_STALE;
 	}
@@ -622,6 +679,77 @@ ui_quit(struct ui *ui, int code)
 	ev_break(ui->loop, EVBREAK_ALL);
 }
 
+/* What has the keyboard: an overlay or prompt, or nothing (the screen and
+ * the global keys). */
+enum ui_focus {
+	UF_NONE,
+	UF_HELP,	/* the help overlay */
+	UF_WRITE,	/* a write's question (tariff, clock) */
+	UF_SCREEN	/* the screen's text prompt or question */
+};
+
+/*
+ * The one place that decides who gets a key: while an overlay or a prompt
+ * is open it gets every key, global keys included (typing "Lift" in the
+ * Fleet filter must not open the tariff question, "176C" in the CS entry
+ * must not ask to set the clock); it closes itself (Enter, Esc).
+ */
+static enum ui_focus
+ui_focus(const struct ui *ui)
+{
+	const struct screen_ops	*ops = screens[ui->cur];
+
+	if (ui->help)
+		return UF_HELP;
+	if (ui->wr != NULL && ui_write_open(ui->wr))
+		return UF_WRITE;
+	if (ops->modal != NULL && ops->key != NULL &&
+	    ops->modal(ui->state[ui->cur]))
+		return UF_SCREEN;
+	return UF_NONE;
+}
+
+/* The help overlay's keys: the usual ones scroll it, any other closes it. */
+static void
+ui_help_key(struct ui *ui, int ch)
+{
+	int	page = ui->help_page > 1 ? ui->help_page - 1 : 1;
+	int	last = ui->help_lines - ui->help_page;
+
+	switch (ch) {
+	case KEY_UP:
+	case 'k':
+		ui->help_top--;
+		break;
+	case KEY_DOWN:
+	case 'j':
+		ui->help_top++;
+		break;
+	case KEY_PPAGE:
+		ui->help_top -= page;
+		break;
+	case KEY_NPAGE:
+	case ' ':
+		ui->help_top += page;
+		break;
+	case KEY_HOME:
+	case 'g':
+		ui->help_top = 0;
+		break;
+	case KEY_END:
+	case 'G':
+		ui->help_top = last;
+		break;
+	default:
+		ui->help = 0;
+		return;
+	}
+	if (ui->help_top > last)
+		ui->help_top = last;
+	if (ui->help_top < 0)
+		ui->help_top = 0;
+}
+
 static void
 ui_key(struct ui *ui, int ch)
 {
@@ -634,21 +762,27 @@ ui_key(struct ui *ui, int ch)
 		ui_layout(ui);
 		return;
 	}
-	if (ui->help) {
-		ui->help = 0;
-		return;
-	}
 	if (ui_too_small(ui)) {
 		if (ch == 'q' || ch == 'Q')
 			ui_quit(ui, EXIT_OK);
 		return;
 	}
-	/* a write prompt takes every key while it is open */
-	if (ui->wr != NULL && (ui_write_open(ui->wr) ||
-	    ch == UI_WRITE_KEY_TARIFF || ch == UI_WRITE_KEY_CLOCK)) {
+	switch (ui_focus(ui)) {
+	case UF_HELP:
+		ui_help_key(ui, ch);
+		return;
+	case UF_WRITE:
 		ui_write_key(ui->wr, ch);
 		return;
+	case UF_SCREEN:
+		if (ops->key(ui->state[ui->cur], ui, ch) == SCREEN_CLOSE)
+			ui_switch(ui, ui->prev);
+		return;
+	case UF_NONE:
+		break;
 	}
+	if (ui->wr != NULL && ui_write_key(ui->wr, ch) == SCREEN_HANDLED)
+		return;
 	if (ops->key != NULL) {
 		r = ops->key(ui->state[ui->cur], ui, ch);
 		if (r == SCREEN_HANDLED)
@@ -676,6 +810,7 @@ ui_key(struct ui *ui, int ch)
 	case '?':
 	case KEY_F(1):
 		ui->help = 1;
+		ui->help_top = 0;
 		return;
 	case 12:	/* ^L */
 		clearok(curscr, TRUE);

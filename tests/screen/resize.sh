@@ -1,9 +1,10 @@
 #!/bin/sh
 # tests/screen/resize.sh: resizing the terminal redraws the layout (issue 4):
 # from 100x30 bigger (160x50: the status line moves to the new bottom, the
-# LCD gets big digits), smaller (80x24: plain digits, nothing wider), below
-# 80x24 a clear "terminal too small" message, and back again, on the Fleet
-# and the Meter screens.
+# LCD gets big digits), smaller (80x24: plain digits, nothing wider), down
+# to 80x22 (issue 13: 80x24 inside tmux is 80x23), below that a clear
+# "terminal too small" message, and back again, on the Fleet and the Meter
+# screens.
 . "$(dirname "$0")/../sh/lib.sh"
 . "$(dirname "$0")/lib-screen.sh"
 
@@ -35,14 +36,27 @@ scr_wait 10 '│ +[0-9]+\.[0-9]{2} kWh +│' && ok "80x24: plain digits" ||
 unlike "$(scr_cap)" '█' "80x24: no big digits left behind"
 [ "$(widest)" -le 80 ] && ok "80x24: nothing wider than the terminal" || not_ok "80x24: nothing wider" "$(widest)"
 
+for hh in 23 22; do
+	size 80 $hh
+	wait_for 10 bottom_is_status && [ "$(lines)" = $hh ] &&
+	    ok "80x$hh: $hh lines, status at the bottom" ||
+	    not_ok "80x$hh: status at the bottom" "$(scr_cap)"
+	scr_wait 10 '│ +[0-9]+\.[0-9]{2} kWh +│' && ok "80x$hh: the Meter screen, plain digits" ||
+	    not_ok "80x$hh: plain digits" "$(scr_cap)"
+	unlike "$(scr_cap)" 'too small' "80x$hh: not too small"
+	[ "$(widest)" -le 80 ] && ok "80x$hh: nothing wider than the terminal" ||
+	    not_ok "80x$hh: nothing wider" "$(widest)"
+done
+
 size 79 24
 if scr_wait 10 'terminal too small: 79x24'; then ok "79x24: says the terminal is too small"
 else not_ok "79x24: too small" "$(scr_cap)"; fi
-like "$(scr_cap)" 'needs 80x24' "and what it needs"
-unlike "$(scr_cap)" 'Pages:' "no half-drawn screen below 80x24"
-size 100 23
-scr_wait 10 'terminal too small: 100x23' && ok "100x23: too small as well" ||
-    not_ok "100x23: too small" "$(scr_cap)"
+like "$(scr_cap)" 'needs 80x22' "and what it needs"
+unlike "$(scr_cap)" 'Pages:' "no half-drawn screen below 80 columns"
+size 100 21
+scr_wait 10 'terminal too small: 100x21' && ok "100x21: too small as well" ||
+    not_ok "100x21: too small" "$(scr_cap)"
+unlike "$(scr_cap)" 'Pages:' "no half-drawn screen below 22 rows"
 
 size 120 40
 if scr_wait 10 'Pages: ' && wait_for 10 bottom_is_status; then ok "120x40: the Meter screen is back"

@@ -5,6 +5,11 @@
 # locale gets printable ASCII only, UTF-8 gets its glyphs; keys 4 and 5
 # reach the load curve and commissioning; Tab cycles the screens in key
 # order; F1 shows the keys.
+# Issue 13: the same at 80x23 (80x24 inside tmux with its status line) and
+# 80x22 (items 10); the help overlay scrolls: at every size the last lines
+# of Fleet's help, "q quit" included, are reached with Down, End shows the
+# end, Home the start, and the frame says "more" where lines are hidden
+# (item 12).
 . "$(dirname "$0")/../sh/lib.sh"
 . "$(dirname "$0")/lib-screen.sh"
 
@@ -23,7 +28,24 @@ check_frame() {	# check_frame TAG W H LOCALE
 	fi
 }
 
-for geo in 80x24 160x50; do
+# the help's "more below (N of M lines)": N, empty when nothing is below
+help_below() { scr_cap | sed -n 's/.*more below (\([0-9]*\) of [0-9]* lines).*/\1/p'; }
+help_moved() { [ "$(help_below)" != "$_hb" ]; }
+# help_down_to REGEX: Down until REGEX shows or nothing is below
+help_down_to() {
+	_n=0
+	while ! scr_has "$1" && [ $_n -lt 80 ]; do
+		_hb=$(help_below)
+		[ -n "$_hb" ] || break
+		scr_keys Down
+		wait_for 5 help_moved || break
+		_n=$((_n + 1))
+	done
+	scr_has "$1"
+}
+HELP_TITLE='Keys \((any key closes this help|arrows, PgUp/PgDn scroll; other keys close)\)'
+
+for geo in 80x24 80x23 80x22 160x50; do
 	w=${geo%x*}; h=${geo#*x}
 	for loc in C C.UTF-8; do
 		tag="$geo $loc"
@@ -70,14 +92,44 @@ for geo in 80x24 160x50; do
 		scr_wait 5 'Pages: ' && ok "$tag: Tab from Fleet goes to Meter" ||
 		    not_ok "$tag: Tab goes to Meter" "$(scr_cap)"
 		scr_keys F1
-		scr_wait 5 'Keys \(any key closes this help\)' && ok "$tag: F1 opens the help" ||
+		scr_wait 5 "$HELP_TITLE" && ok "$tag: F1 opens the help" ||
 		    not_ok "$tag: F1 opens the help" "$(scr_cap)"
 		like "$(scr_cap)" 'Space Right l +next page' "$tag help: the screen's own keys"
-		like "$(scr_cap)" 'q +quit' "$tag help: the global keys"
 		check_frame "$tag help" "$w" "$h" "$loc"
+		help_down_to '[|│] q +quit ' && ok "$tag help: the global keys (q quit) reached" ||
+		    not_ok "$tag help: the global keys (q quit) reached" "$(scr_cap)"
 		scr_keys x
-		wait_for 5 sh -c "! tmux -L $SCR_SOCK capture-pane -p | grep -q 'Keys (any'" &&
-		    ok "$tag: any key closes the help" || not_ok "$tag: any key closes the help" "$(scr_cap)"
+		wait_for 5 sh -c "! tmux -L $SCR_SOCK capture-pane -p | grep -q 'Keys ('" &&
+		    ok "$tag: any other key closes the help" || not_ok "$tag: any other key closes the help" "$(scr_cap)"
+
+		# Fleet's help: its own keys, then everywhere's, down to q quit
+		scr_keys 1 '?'
+		scr_wait 5 'Fleet \(key 1\)' || not_ok "$tag: Fleet's help" "$(scr_cap)"
+		if [ "$h" -lt 50 ]; then
+			like "$(scr_cap)" 'more below \([0-9]+ of [0-9]+ lines\): Down PgDn End' \
+			    "$tag Fleet help: says more is below"
+			unlike "$(scr_cap)" 'more above' "$tag Fleet help: nothing above at the start"
+		fi
+		if help_down_to '[|│] q +quit '; then
+			ok "$tag Fleet help: Down reaches q quit"
+		else
+			not_ok "$tag Fleet help: Down reaches q quit" "$(scr_cap)"
+		fi
+		like "$(scr_cap)" '\^L +repaint the terminal' "$tag Fleet help: the line before q quit too"
+		check_frame "$tag Fleet help scrolled" "$w" "$h" "$loc"
+		scr_keys End
+		wait_for 5 sh -c "! tmux -L $SCR_SOCK capture-pane -p | grep -q 'more below'" &&
+		    ok "$tag Fleet help: End shows the last line" ||
+		    not_ok "$tag Fleet help: End shows the last line" "$(scr_cap)"
+		[ "$h" -lt 50 ] && like "$(scr_cap)" 'more above' "$tag Fleet help: End: more above"
+		scr_keys Home
+		scr_wait 5 'Fleet \(key 1\)' && ok "$tag Fleet help: Home back to the start" ||
+		    not_ok "$tag Fleet help: Home back to the start" "$(scr_cap)"
+		scr_keys PPage NPage
+		scr_keys Escape
+		wait_for 5 sh -c "! tmux -L $SCR_SOCK capture-pane -p | grep -q 'Keys ('" ||
+		    not_ok "$tag: Esc closes the help" "$(scr_cap)"
+		scr_body_wait 5 'Size two +line/2' || not_ok "$tag: Fleet after the help" "$(scr_cap)"
 		scr_keys q
 		scr_wait 10 'EXIT=0' || not_ok "$tag: q" "$(scr_cap)"
 	done
