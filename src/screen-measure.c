@@ -8,7 +8,7 @@
  * does not poll are hidden until 'a' shows them. Scrolls when taller than
  * the window.
  *
- * A row is named by the map's human label ("Ea- last month (kWh)") and a
+ * A row is named by the map's human label ("Ea- last month kWh") and a
  * code the map enumerates is shown decoded ("5 4NBL (3P+N unbalanced)").
  * A cursor (Up/Down) selects a row; the bottom line gives its register:
  * the map's raw name, address, type and confidence. A value that is not
@@ -266,8 +266,8 @@ measure_geometry(int cols, struct mcols *c)
 {
 	/* the map's longest labels (26 characters) whole from 120 columns;
 	 * narrower, they are cut in the middle */
-	c->wname = cols >= 120 ? 26 : 17;
-	c->wval = cols >= 120 ? 20 : 12;
+	c->wname = cols >= 120 ? 26 : 18;
+	c->wval = cols >= 120 ? 20 : 11;
 	c->wunit = 5;
 	c->wnum = cols >= 120 ? 12 : 9;
 	c->name = 1;

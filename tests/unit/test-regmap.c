@@ -440,7 +440,7 @@ test_regmap__labels_and_values(void)
 	T_EQ_STR(regmap_value_text(regmap_get(REG_MID_STATUS), 1, buf,
 	    sizeof buf), "MID");
 	T_EQ_STR(regmap_get(REG_EA_MINUS_MONTH_PREV)->label,
-	    "Ea- last month (kWh)");
+	    "Ea- last month kWh");
 	T_EQ_STR(regmap_get(REG_EA_PLUS_MONTH_PREV_10WH)->label,
 	    "Ea+ last month");
 	/* cut short: still the start of the text */
