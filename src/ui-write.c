@@ -241,6 +241,12 @@ ui_write_draw(struct ui_write *w, WINDOW *win)
 		snprintf(l2, sizeof l2, "To %04d-%02d-%02d %02d:%02d:%02d (this "
 		    "console's local time); meter: %s.", t[2], t[1], t[0],
 		    t[3], t[4], t[5], mc);
+		/* narrow: the words go, both times stay whole */
+		if (widget_text_width(l2) > (getmaxx(win) - 4 < 76 ?
+		    getmaxx(win) - 4 : 76) - 4)
+			snprintf(l2, sizeof l2, "To %04d-%02d-%02d %02d:%02d:"
+			    "%02d (local); meter: %s.", t[2], t[1], t[0], t[3],
+			    t[4], t[5], mc);
 		snprintf(l3, sizeof l3, "y writes the time at that moment; any "
 		    "other key cancels.");
 		break;
