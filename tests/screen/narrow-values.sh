@@ -38,7 +38,7 @@ w=$(scr_cap | LC_ALL=C.UTF-8 wc -L | tr -d ' ')
 scr_keys 3
 scr_scroll_to '~Meter clock +~?[0-9]{4}-' || not_ok "meter clock read" "$(scr_cap)"
 scr_keys 5 C
-scr_expect 5 'meter: [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\.' \
+scr_expect 5 "The meter's clock reads [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\." \
     "80x24: the clock dialog shows the meter's time whole"
 like "$(scr_cap)" 'To [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} ' \
     "80x24: and the time it would write"
