@@ -367,8 +367,9 @@ lc_load(struct lc_screen *s, const struct meter *m)
 static void
 lc_export(struct lc_screen *s, const struct meter *m, const struct lc_curve *c)
 {
-	struct err	e = { "", 0 };
-	int		n;
+	struct err	 e = { "", 0 };
+	const char	*base;
+	int		 n;
 
 	if (c == NULL || c->n == 0) {
 		ui_message(s->ui, "nothing to export: Enter reads the curve");
@@ -380,12 +381,12 @@ lc_export(struct lc_screen *s, const struct meter *m, const struct lc_curve *c)
 		s->exported[0] = '\0';
 		ui_message(s->ui, "export failed: %s", e.msg);
 	} else {
-		/* the status line is short: the file's name, the screen's
-		 * line above the chart gives its directory too */
+		/* the status line is short: the file's name; the line above
+		 * the chart gives the count and the directory too */
 		s->nexported = n;
-		ui_message(s->ui, "exported %d records: %s", n,
-		    strrchr(s->exported, '/') != NULL ?
-		    strrchr(s->exported, '/') + 1 : s->exported);
+		base = strrchr(s->exported, '/');
+		ui_message(s->ui, "exported %s", base != NULL ? base + 1 :
+		    s->exported);
 	}
 }
 
