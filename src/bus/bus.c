@@ -460,8 +460,10 @@ bus_rtu_drain(int fd)
  * function and byte count and checked by CRC; a frame of another unit, or
  * one that does not fit the request, is a stray and the wait goes on. The
  * request ends at t0 + timeout + the reply's wire time whatever the peer
- * does: silence is a timeout; a frame that stops for longer than the byte
- * timeout, or is not whole by the deadline, is a corrupt one (CRC).
+ * does (an answer that began before then gets its own wire time and one
+ * byte timeout more): silence is a timeout; a frame that stops for longer
+ * than the byte timeout, or is not whole by the deadline, is a corrupt one
+ * (CRC).
  */
 static int
 bus_rtu_xfer(struct bus_link *l, int unit, struct bus_xfer *x, int64_t t0)
@@ -469,7 +471,8 @@ bus_rtu_xfer(struct bus_link *l, int unit, struct bus_xfer *x, int64_t t0)
 	uint8_t		 req[1 + 6 + 2 * BUS_MAX_WORDS + 2];
 	uint8_t		 buf[MODBUS_RTU_MAX_ADU_LENGTH + 8];
 	int		 fd = modbus_get_socket(l->ctx), n, len, r, have = 0;
-	int64_t		 rsp_us, deadline, gap_us, last_us = 0, until;
+	int64_t		 rsp_us, deadline, gap_us, last_us = 0, first_us = 0;
+	int64_t		 until;
 	uint16_t	 crc;
 	ssize_t		 got;
 	long		 ch = bus_char_us(l->conf);
@@ -518,6 +521,11 @@ bus_rtu_xfer(struct bus_link *l, int unit, struct bus_xfer *x, int64_t t0)
 			x->strays++;
 		}
 		until = deadline;
+		/* an answer that began in time may take its own wire time
+		 * (and one byte timeout of slack for a loaded host or a
+		 * bursty adapter) to arrive whole */
+		if (have > 0 && first_us + rsp_us + gap_us > until)
+			until = first_us + rsp_us + gap_us;
 		if (have > 0 && last_us + gap_us < until)
 			until = last_us + gap_us;
 		if ((r = bus_wait_in(fd, until)) == -1)
@@ -538,6 +546,8 @@ bus_rtu_xfer(struct bus_link *l, int unit, struct bus_xfer *x, int64_t t0)
 			return bus_link_fail(l, got == 0 ? "device closed" :
 			    strerror(errno), got == 0 ? EIO : errno, x);
 		if (got > 0) {
+			if (have == 0 && first_us == 0)
+				first_us = bus_now_us();
 			have += (int)got;
 			x->rx_started = 1;
 			last_us = bus_now_us();
