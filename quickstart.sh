@@ -2,7 +2,8 @@
 # quickstart.sh: the README's two commands.
 #   ./quickstart.sh demo   install what is missing, build, start countis-tui --demo
 #   ./quickstart.sh test   install what is missing, build, run every test (also
-#                          under ASan/UBSan); the last line is "N passed, N failed"
+#                          under ASan/UBSan), the fuzzers and valgrind; the
+#                          last line is "N passed, N failed"
 # Debian 12. Installs Debian packages with apt-get (as root, or through sudo).
 set -eu
 cd "$(dirname "$0")"
@@ -11,7 +12,8 @@ JOBS=$(nproc 2>/dev/null || echo 2)
 
 PKGS="gcc make autoconf automake pkgconf libncurses-dev libmodbus-dev libev-dev
 libinih-dev tmux mbpoll python3 python3-pymodbus ncurses-term locales
-libmosquitto-dev mosquitto mosquitto-clients"
+libmosquitto-dev mosquitto mosquitto-clients
+clang libclang-rt-14-dev valgrind"
 
 deps() {
 	missing=""
@@ -39,6 +41,17 @@ build() {
 	make -C "$dir" -j"$JOBS" >&2
 }
 
+# hardening: the libFuzzer harnesses for a bounded time (a clang build in
+# build/fuzz-clang) and memcheck on two short runs (doc/fuzzing.md). Their
+# .trs files land in build/tests/{fuzz,valgrind}, counted by the summary.
+hardening() {
+	_rc=0
+	make -C build -j"$JOBS" fuzz-check >build/fuzz.out 2>&1 || _rc=1
+	make -C build valgrind-check >build/valgrind.out 2>&1 || _rc=1
+	[ $_rc -eq 0 ] || tail -n 40 build/fuzz.out build/valgrind.out
+	return $_rc
+}
+
 case "${1:-demo}" in
 demo)
 	deps
@@ -53,6 +66,7 @@ test)
 	make -C build -j"$JOBS" check >build/check.out 2>&1 || rc=1
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		make -C build-asan -j"$JOBS" check >build-asan/check.out 2>&1 || rc=1
+	hardening || rc=1
 	# one line per test script; every case that did not pass by name
 	for d in build build-asan; do
 		for f in $(find "$d/tests" -name '*.trs' | sort); do
