@@ -30,7 +30,7 @@ for h in $FUZZ_ONLY; do
 	n=$((n + 1))
 	bin=$FUZZ_BIN/fuzz-$h
 	seed=$SRCDIR/tests/fuzz/corpus/$h
-	work=$FUZZ_OUT/corpus/$h
+	work=$FUZZ_OUT/work/$h
 	art=$FUZZ_OUT/artifacts/$h
 	log=$FUZZ_OUT/$h.out
 	rm -rf "$art"
