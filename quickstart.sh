@@ -2,7 +2,8 @@
 # quickstart.sh: the README's two commands.
 #   ./quickstart.sh demo   install what is missing, build, start countis-tui --demo
 #   ./quickstart.sh test   install what is missing, build, run every test (also
-#                          under ASan/UBSan); the last line is "N passed, N failed"
+#                          under ASan/UBSan), the fuzzers and valgrind; the
+#                          last line is "N passed, N failed"
 # Debian 12. Installs Debian packages with apt-get (as root, or through sudo).
 set -eu
 cd "$(dirname "$0")"
@@ -22,7 +23,8 @@ libinih-dev tmux mbpoll python3 python3-pymodbus ncurses-term locales
 libmosquitto-dev mosquitto mosquitto-clients
 libmicrohttpd-dev prometheus curl
 procps socat valgrind coreutils util-linux bsdutils diffutils findutils grep
-sed mawk tar libc-bin"
+sed mawk tar libc-bin
+clang libclang-rt-14-dev"
 
 # the release checks: man pages, bash completion, the Debian packages
 PKGS="$PKGS man-db bash-completion dpkg-dev debhelper fakeroot lintian"
@@ -53,6 +55,17 @@ build() {
 	make -C "$dir" -j"$JOBS" >&2
 }
 
+# hardening: the libFuzzer harnesses for a bounded time (a clang build in
+# build/fuzz-clang) and memcheck on two short runs (doc/fuzzing.md). Their
+# .trs files land in build/tests/{fuzz,valgrind}, counted by the summary.
+hardening() {
+	_rc=0
+	make -C build -j"$JOBS" fuzz-check >build/fuzz.out 2>&1 || _rc=1
+	make -C build valgrind-check >build/valgrind.out 2>&1 || _rc=1
+	[ $_rc -eq 0 ] || tail -n 40 build/fuzz.out build/valgrind.out
+	return $_rc
+}
+
 case "${1:-demo}" in
 demo)
 	deps
@@ -81,6 +94,7 @@ test)
 			grep -E '^(not ok|#)' "build/tests/release/$r.log" | head -60
 		fi
 	done
+	hardening || rc=1
 	# one line per test script; every case that did not pass by name
 	for d in build build-asan; do
 		for f in $(find "$d/tests" -name '*.trs' | sort); do
