@@ -122,8 +122,6 @@ uint16_t bus_crc16(const uint8_t *, int n);
 int	bus_link_xfer(struct bus_link *, int unit, struct bus_xfer *);
 /* Change the response timeout (scan). */
 void	bus_link_set_timeout(struct bus_link *, int timeout_ms);
-/* Monotonic microseconds. */
-int64_t	bus_now_us(void);
 
 /*
  * The write guard (PRODUCT.md "Talking to the meter"). Operator writes need

@@ -9,6 +9,7 @@
 #define CONFIG_H
 
 #include "err.h"
+#include "wire.h"	/* bus_char_us, bus_parity_name, bus_parity_parse */
 
 #define CONFIG_MAX_LINE		198	/* longest line (bytes, without \n) */
 #define CONFIG_MAX_BYTES	1048576	/* largest file read (bytes) */
@@ -113,9 +114,6 @@ int	config_load_each(struct config *cfg, const char *path,
 int	config_find(const char *explicit_path, char *buf, size_t len,
 	    struct err *e);
 
-/* Wire time in microseconds of one character (start, 8 data, parity, stop). */
-long	bus_char_us(const struct bus_conf *);
-
 /*
  * Split "HOST:PORT" (HOST an IPv4 address, or an IPv6 one in brackets) into
  * host (without brackets) and port 1..65535. Returns 0, or -1 with why set.
@@ -123,8 +121,5 @@ long	bus_char_us(const struct bus_conf *);
 int	config_listen_parse(const char *s, char *host, size_t hostlen,
 	    int *port, const char **why);
 
-const char *bus_parity_name(char parity);	/* "none" "even" "odd" */
-/* "none", "even", "odd" to 'N', 'E', 'O' in *parity; 0, or -1 for another word. */
-int	bus_parity_parse(const char *word, char *parity);
 
 #endif

@@ -33,6 +33,10 @@ enum csv_mode { CSV_ATOMIC, CSV_APPEND };
 
 struct csv_writer;
 
+/* "rfc4180" or "excel-eu" to *d; 0, or -1 for another word. */
+int	csv_dialect_parse(const char *word, enum csv_dialect *d);
+const char *csv_dialect_name(enum csv_dialect d);	/* the word back */
+
 /* Open path ("-": stdout). NULL with e set (code EXIT_NOINPUT) on failure. */
 struct csv_writer *csv_open(const char *path, enum csv_mode, enum csv_dialect,
 		    struct err *e);
@@ -52,7 +56,7 @@ int		 csv_finish(struct csv_writer *, char *path, size_t len,
 /*
  * Open a file that never replaces one: CSV_APPEND creates PATH, or the
  * first free of PATH-2, PATH-3 ... before the extension (O_EXCL, see
- * unique-name.h); CSV_ATOMIC writes a temporary file and links it under
+ * atomic-file.h); CSV_ATOMIC writes a temporary file and links it under
  * such a free name at csv_finish. The console's exports use it: two in the
  * same second keep both. csv_path says the name (final at once for
  * CSV_APPEND, at csv_finish for CSV_ATOMIC).

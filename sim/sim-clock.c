@@ -7,24 +7,6 @@
 
 #include "sim-clock.h"
 
-int64_t
-sim_clock_mono_ns(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * SIM_NS_PER_S + ts.tv_nsec;
-}
-
-double
-sim_clock_real(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 double
 sim_clock_local2000(double t)
 {

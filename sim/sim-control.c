@@ -4,6 +4,7 @@
  * a meter in the middle of a run. Parsing of fault words is sim-fault.c's.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "parse.h"
 #include "sim-clock.h"
 #include "sim-control.h"
 #include "sim.h"
@@ -112,13 +114,11 @@ static int
 sim_control_unit(struct sim *s, const char *line, const char **rest,
     char *out, size_t len)
 {
-	char	*end;
-	long	 id;
+	const char	*end;
+	long		 id;
 
-	errno = 0;
-	id = strtol(line, &end, 10);
-	if (end == line || errno != 0 || (*end != ' ' && *end != ':' &&
-	    *end != '\t')) {
+	if (parse_long_prefix(line, &end, LONG_MIN, LONG_MAX, &id) !=
+	    PARSE_OK || (*end != ' ' && *end != ':' && *end != '\t')) {
 		snprintf(out, len, "error: '%s': expected UNIT KIND[=ARG], "
 		    "UNIT clear, UNIT tariff N or UNIT status", line);
 		return -1;
@@ -146,7 +146,7 @@ sim_control_command(struct sim *s, const char *line, char *out, size_t len)
 	if ((id = sim_control_unit(s, line, &rest, out, len)) == -1)
 		return;
 	u = sim_unit(s, id);
-	sim_unit_advance(u, &s->site, sim_clock_real());
+	sim_unit_advance(u, &s->site, clock_wall_s());
 	if (strcmp(rest, "clear") == 0)
 		sim_faults_clear(&u->faults);
 	else if (strncmp(rest, "tariff", 6) == 0 && (rest[6] == ' ' ||

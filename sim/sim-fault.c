@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "parse.h"
 #include "sim-fault.h"
 #include "sim-opts.h"
 
@@ -35,23 +36,6 @@ sim_fault_words(void)
 {
 	return "dead | slow=MS | crc=PERCENT | exception=CODE | foreign |\n"
 	    "\t\treversed=PHASE | vn-swap=PHASE | phase-loss=PHASE";
-}
-
-/* Parse a decimal integer in [min, max]; 0 or -1. */
-static int
-sim_fault_int(const char *s, int min, int max, int *out)
-{
-	char	*end;
-	long	 v;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v < min || v > max)
-		return -1;
-	*out = (int)v;
-	return 0;
 }
 
 int
@@ -82,7 +66,7 @@ sim_fault_parse(const char *word, struct sim_fault *f, struct err *e)
 	}
 	if (eq == NULL)
 		return err_set(e, "'%s': expected %s=%s", word, d->name, d->arg);
-	if (sim_fault_int(eq + 1, d->min, d->max, &f->arg) == -1)
+	if (parse_int_range(eq + 1, d->min, d->max, &f->arg) != PARSE_OK)
 		return err_set(e, "'%s': %s must be %d..%d", word, d->arg,
 		    d->min, d->max);
 	return 0;
@@ -105,7 +89,7 @@ sim_fault_parse_spec(const char *spec, int *unit, struct sim_fault *f,
 		    spec, SIM_UNIT_MAX);
 	memcpy(num, spec, n);
 	num[n] = '\0';
-	if (sim_fault_int(num, 1, SIM_UNIT_MAX, unit) == -1)
+	if (parse_int_range(num, 1, SIM_UNIT_MAX, unit) != PARSE_OK)
 		return err_set(e, "'%s': unit '%s' must be 1..%d", spec, num,
 		    SIM_UNIT_MAX);
 	return sim_fault_parse(colon + 1, f, e);

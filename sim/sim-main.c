@@ -115,7 +115,7 @@ sim_loop_once(struct sim *s, int sfd, int64_t *next_tick)
 	n += nl;
 	if (s->ctl != NULL)
 		nc = sim_control_pollfds(s->ctl, pfd + n, SIM_POLL_MAX - n);
-	now = sim_clock_mono_ns();
+	now = clock_mono_ns();
 	d = d > now ? d - now : 0;
 	ts.tv_sec = d / SIM_NS_PER_S;
 	ts.tv_nsec = d % SIM_NS_PER_S;
@@ -125,7 +125,7 @@ sim_loop_once(struct sim *s, int sfd, int64_t *next_tick)
 	if (rc > 0 && (pfd[0].revents & POLLIN) &&
 	    read(sfd, &si, sizeof si) == (ssize_t)sizeof si)
 		return 1;
-	now = sim_clock_mono_ns();
+	now = clock_mono_ns();
 	if (s->rtu != NULL)
 		sim_rtu_run(s->rtu, s, pfd + 1, now);
 	else
@@ -133,7 +133,7 @@ sim_loop_once(struct sim *s, int sfd, int64_t *next_tick)
 	if (s->ctl != NULL)
 		sim_control_run(s->ctl, s, pfd + n, nc);
 	if (now >= *next_tick) {
-		sim_advance_all(s, sim_clock_real());
+		sim_advance_all(s, clock_wall_s());
 		*next_tick = now + SIM_TICK_NS;
 	}
 	return 0;
@@ -179,7 +179,7 @@ main(int argc, char **argv)
 		printf("countis-sim %s\n", PACKAGE_VERSION);
 		return EXIT_OK;
 	}
-	now = sim_clock_real();
+	now = clock_wall_s();
 	if (!s.opts.seed_set)
 		s.opts.seed = (uint64_t)(now * 1e6) ^ (uint64_t)getpid() << 40;
 	s.rng = sim_hash(s.opts.seed, 0xC2C, 0);
@@ -205,7 +205,7 @@ main(int argc, char **argv)
 		return rc;
 	}
 	sim_announce(&s);
-	next_tick = sim_clock_mono_ns() + SIM_TICK_NS;
+	next_tick = clock_mono_ns() + SIM_TICK_NS;
 	while (sim_loop_once(&s, sfd, &next_tick) == 0)
 		;
 	sim_log(&s, "stopping");

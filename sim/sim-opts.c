@@ -9,7 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conf.h"	/* bus_parity_parse */
+#include "parse.h"
+#include "wire.h"	/* bus_parity_parse */
 #include "sim-opts.h"
 
 static const int sim_bauds[] = { 1200, 2400, 4800, 9600, 19200, 38400,
@@ -70,23 +71,6 @@ sim_usage(FILE *f)
 	    sim_fault_words());
 }
 
-/* Parse a decimal integer in [min, max] into *out; 0 or -1. */
-static int
-sim_opts_int(const char *s, long min, long max, long *out)
-{
-	char	*end;
-	long	 v;
-
-	if (*s == '\0' || *s == ' ')
-		return -1;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v < min || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 int
 sim_opts_units(const char *list, unsigned char *units, struct err *e)
 {
@@ -103,9 +87,9 @@ sim_opts_units(const char *list, unsigned char *units, struct err *e)
 		dash = strchr(tok, '-');
 		if (dash != NULL)
 			*dash++ = '\0';
-		if (sim_opts_int(tok, 1, SIM_UNIT_MAX, &a) == -1 ||
-		    (dash != NULL && sim_opts_int(dash, 1, SIM_UNIT_MAX,
-		    &b) == -1))
+		if (parse_long(tok, 1, SIM_UNIT_MAX, &a) != PARSE_OK ||
+		    (dash != NULL && parse_long(dash, 1, SIM_UNIT_MAX,
+		    &b) != PARSE_OK))
 			return err_set(e, "'%s': expected unit ids 1..%d as "
 			    "in 1,5,10-12", list, SIM_UNIT_MAX);
 		if (dash == NULL)
@@ -168,7 +152,7 @@ sim_opts_tcp(const char *arg, struct sim_opts *o, struct err *e)
 		}
 		port = colon + 1;
 	}
-	if (sim_opts_int(port, 0, 65535, &v) == -1)
+	if (parse_long(port, 0, 65535, &v) != PARSE_OK)
 		return err_set(e, "--tcp: '%s': expected [HOST:]PORT with "
 		    "PORT 0..65535", arg);
 	o->port = (int)v;
@@ -202,7 +186,7 @@ sim_opts_value(struct sim_opts *o, int c, const char *arg, struct err *e)
 
 	switch (c) {
 	case OPT_BAUD:
-		if (sim_opts_int(arg, 1, 10000000, &v) == 0)
+		if (parse_long(arg, 1, 10000000, &v) == PARSE_OK)
 			for (i = 0; i < sizeof sim_bauds / sizeof sim_bauds[0];
 			    i++)
 				if (sim_bauds[i] == v) {
@@ -217,7 +201,7 @@ sim_opts_value(struct sim_opts *o, int c, const char *arg, struct err *e)
 			    "or odd", arg);
 		return 0;
 	case OPT_STOP_BITS:
-		if (sim_opts_int(arg, 1, 2, &v) == -1)
+		if (parse_long(arg, 1, 2, &v) != PARSE_OK)
 			return err_set(e, "--stop-bits: '%s': expected 1 or 2",
 			    arg);
 		o->stop_bits = (int)v;

@@ -21,6 +21,7 @@
 #include "sim-pdu.h"
 #include "sim-rtu.h"
 #include "sim.h"
+#include "wire.h"
 
 #define SIM_RTU_BUF	512
 #define SIM_RTU_ADU	(1 + SIM_PDU_MAX + 2)
@@ -174,7 +175,6 @@ struct sim_rtu *
 sim_rtu_open(const struct sim_opts *o, struct err *e)
 {
 	struct sim_rtu	*r;
-	int		 bits;
 
 	if ((r = calloc(1, sizeof *r)) == NULL) {
 		err_setc(e, EXIT_SOFTWARE, "out of memory");
@@ -184,9 +184,8 @@ sim_rtu_open(const struct sim_opts *o, struct err *e)
 	r->baud = o->baud;
 	r->parity = o->parity;
 	r->stop_bits = o->stop_bits;
-	bits = 1 + 8 + (o->parity != 'N') + o->stop_bits;
-	r->char_ns = (int64_t)bits * 1000000000LL / o->baud;
-	r->silence_ns = 7 * r->char_ns / 2;
+	r->char_ns = wire_char_ns(o->baud, o->parity, o->stop_bits);
+	r->silence_ns = wire_t35_ns(r->char_ns);
 	if (r->silence_ns < SIM_SILENCE_MIN_NS)
 		r->silence_ns = SIM_SILENCE_MIN_NS;
 	if ((o->link == SIM_LINK_PTY ? sim_rtu_open_pty(r, o->path, e) :
@@ -342,7 +341,7 @@ sim_rtu_queue(struct sim_rtu *r, struct sim *s, int unit,
 		r->tx[k] ^= 0x5A;
 		sim_debug(s, "unit %d: crc fault spoils byte %d", unit, k);
 	}
-	r->tx_start_ns = r->wire_free_ns + 7 * r->char_ns / 2 +
+	r->tx_start_ns = r->wire_free_ns + wire_t35_ns(r->char_ns) +
 	    (int64_t)u->faults.slow_ms * 1000000LL;
 	if (r->tx_start_ns < now_ns)
 		r->tx_start_ns = now_ns;

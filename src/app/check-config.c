@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "csv.h"
 #include "engine.h"
 
 /* Print microseconds as milliseconds with one decimal, no floating point. */
@@ -82,7 +83,7 @@ run_check_config(const struct opts *o, const struct config *cfg)
 	printf("console: theme %s, refresh_ms %d, writes %s, export_dir %s, "
 	    "csv_dialect %s\n", cfg->theme, cfg->refresh_ms,
 	    cfg->writes ? "on" : "off", cfg->export_dir,
-	    cfg->csv_dialect == CSV_EXCEL_EU ? "excel-eu" : "rfc4180");
+	    csv_dialect_name(cfg->csv_dialect));
 	for (b = 0; b < cfg->nbuses; b++)
 		check_bus(o, cfg, b);
 	printf("ok: %d bus%s, %d meter%s\n", cfg->nbuses,

@@ -15,6 +15,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "csv.h"
+#include "parse.h"
 
 enum {
 	OPT_DEMO = 256, OPT_CHECK, OPT_EXPORT, OPT_SCAN, OPT_CYCLES,
@@ -106,20 +108,19 @@ static int
 cli_number(const char *opt, const char *arg, long min, long max, int *out,
     struct err *e)
 {
-	char	*end;
-	long	 v;
+	long	v;
 
-	errno = 0;
-	v = strtol(arg, &end, 10);
-	if (*arg == '\0' || *end != '\0' || end == arg ||
-	    !(arg[0] == '-' || (arg[0] >= '0' && arg[0] <= '9')))
-		return err_setc(e, EXIT_USAGE, "%s '%s': not a whole number; "
-		    "expected %ld..%ld", opt, arg, min, max);
-	if (errno == ERANGE || v < min || v > max)
+	switch (parse_long(arg, min, max, &v)) {
+	case PARSE_OK:
+		*out = (int)v;
+		return 0;
+	case PARSE_RANGE:
 		return err_setc(e, EXIT_USAGE, "%s '%s': expected %ld..%ld",
 		    opt, arg, min, max);
-	*out = (int)v;
-	return 0;
+	default:
+		return err_setc(e, EXIT_USAGE, "%s '%s': not a whole number; "
+		    "expected %ld..%ld", opt, arg, min, max);
+	}
 }
 
 /* Select a mode; a second one is an error naming both. */
@@ -180,11 +181,7 @@ cli_apply(struct opts *o, struct cli_seen *s, int c, const char *opt,
 		return cli_number(opt, arg, 1, 1000000, &o->cycles, e);
 	case OPT_DIALECT:
 		o->csv_dialect_set = 1;
-		if (strcmp(arg, "rfc4180") == 0)
-			o->csv_dialect = CSV_RFC4180;
-		else if (strcmp(arg, "excel-eu") == 0)
-			o->csv_dialect = CSV_EXCEL_EU;
-		else
+		if (csv_dialect_parse(arg, &o->csv_dialect) == -1)
 			return err_setc(e, EXIT_USAGE, "%s '%s': expected "
 			    "rfc4180 or excel-eu", opt, arg);
 		return 0;

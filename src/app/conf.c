@@ -36,6 +36,8 @@
 
 /* "config.h" from src/ would find autoconf's header first (-I.). */
 #include "conf.h"	/* not a stale autoconf config.h in an old build dir */
+#include "csv.h"
+#include "parse.h"
 
 #define NAME_MAX_LEN	32
 #define RAW_LINE	4096	/* reader buffer; longer lines are drained */
@@ -534,20 +536,18 @@ static int
 key_number(struct config_parse *cp, const struct key_def *k,
     const char *value, long *out)
 {
-	char	*end;
-
-	if (*value == '\0')
+	switch (parse_long(value, INT_MIN, INT_MAX, out)) {
+	case PARSE_OK:
+		return 0;
+	case PARSE_EMPTY:
 		return key_error(cp, k, value, "empty value; %s", k->expect);
-	errno = 0;
-	*out = strtol(value, &end, 10);
-	if (end == value || *end != '\0' || !(isdigit((unsigned char)*value) ||
-	    (*value == '-' && isdigit((unsigned char)value[1]))))
-		return key_error(cp, k, value, "not a whole number; %s",
-		    k->expect);
-	if (errno == ERANGE || *out > INT_MAX || *out < INT_MIN)
+	case PARSE_RANGE:
 		return key_error(cp, k, value, "number too large; %s",
 		    k->expect);
-	return 0;
+	default:
+		return key_error(cp, k, value, "not a whole number; %s",
+		    k->expect);
+	}
 }
 
 static int
@@ -635,11 +635,7 @@ static int
 parse_dialect(struct config_parse *cp, const struct key_def *k, void *field,
     const char *value)
 {
-	if (strcmp(value, "rfc4180") == 0)
-		*(enum csv_dialect *)field = CSV_RFC4180;
-	else if (strcmp(value, "excel-eu") == 0)
-		*(enum csv_dialect *)field = CSV_EXCEL_EU;
-	else
+	if (csv_dialect_parse(value, (enum csv_dialect *)field) == -1)
 		return key_error(cp, k, value, "%s", k->expect);
 	return 0;
 }
@@ -1211,38 +1207,12 @@ config_find(const char *explicit_path, char *buf, size_t len, struct err *e)
 	    "one", seen);
 }
 
-long
-bus_char_us(const struct bus_conf *b)
-{
-	long	bits;
-
-	if (b->baud <= 0)
-		return 0;
-	bits = 1 + 8 + (b->parity == 'E' || b->parity == 'O') + b->stop_bits;
-	return (bits * 1000000L + b->baud - 1) / b->baud;
-}
-
-int
-bus_parity_parse(const char *word, char *parity)
-{
-	if (strcmp(word, "none") == 0)
-		*parity = 'N';
-	else if (strcmp(word, "even") == 0)
-		*parity = 'E';
-	else if (strcmp(word, "odd") == 0)
-		*parity = 'O';
-	else
-		return -1;
-	return 0;
-}
-
 int
 config_listen_parse(const char *s, char *host, size_t hostlen, int *port,
     const char **why)
 {
 	const char		*colon, *h = s;
 	size_t			 n;
-	char			*end;
 	long			 p;
 	struct in6_addr		 a6;
 	struct in_addr		 a4;
@@ -1273,10 +1243,7 @@ config_listen_parse(const char *s, char *host, size_t hostlen, int *port,
 		*why = "not a numeric IPv4 or [IPv6] address";
 		return -1;
 	}
-	errno = 0;
-	p = strtol(colon + 1, &end, 10);
-	if (!isdigit((unsigned char)colon[1]) || *end != '\0' ||
-	    errno == ERANGE || p < 1 || p > 65535) {
+	if (parse_long(colon + 1, 1, 65535, &p) != PARSE_OK) {
 		*why = "port is not 1..65535";
 		return -1;
 	}
@@ -1284,15 +1251,3 @@ config_listen_parse(const char *s, char *host, size_t hostlen, int *port,
 	return 0;
 }
 
-const char *
-bus_parity_name(char parity)
-{
-	switch (parity) {
-	case 'E':
-		return "even";
-	case 'O':
-		return "odd";
-	default:
-		return "none";
-	}
-}

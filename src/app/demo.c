@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "clock.h"
 #include "conf.h"
 #include "ui.h"
 
@@ -51,15 +52,6 @@ static const struct {
 	{ 6, NULL, "offices", "Offices" },
 };
 #define DEMO_NUNITS	((int)(sizeof demo_units / sizeof demo_units[0]))
-
-static int64_t
-demo_now_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void
 demo_sleep_ms(long ms)
@@ -158,7 +150,7 @@ static int
 demo_wait_link(struct demo *d, struct err *e)
 {
 	struct stat	st;
-	int64_t		end = demo_now_ms() + DEMO_WAIT_MS;
+	int64_t		end = clock_mono_ms() + DEMO_WAIT_MS;
 	int		status;
 
 	for (;;) {
@@ -170,7 +162,7 @@ demo_wait_link(struct demo *d, struct err *e)
 			    "simulator ended before creating %s (see %s)",
 			    d->link, d->log);
 		}
-		if (demo_now_ms() > end)
+		if (clock_mono_ms() > end)
 			return err_setc(e, EXIT_UNAVAILABLE, "--demo: no link "
 			    "%s after %d s", d->link, DEMO_WAIT_MS / 1000);
 		demo_sleep_ms(20);
@@ -210,9 +202,9 @@ demo_cleanup(struct demo *d)
 	ui_term_cleanup_child(-1);	/* ours to stop now, not the handler's */
 	if (d->sim > 0) {
 		kill(d->sim, SIGTERM);
-		end = demo_now_ms() + 3000;
+		end = clock_mono_ms() + 3000;
 		while (waitpid(d->sim, &status, WNOHANG) == 0) {
-			if (demo_now_ms() > end) {
+			if (clock_mono_ms() > end) {
 				kill(d->sim, SIGKILL);
 				waitpid(d->sim, &status, 0);
 				break;

@@ -14,44 +14,6 @@
 #include "cli.h"
 
 /*
- * Fallbacks until the engine and the console land: weak, so the real
- * definitions win as soon as their objects are linked. An archive member
- * is only pulled in for an undefined symbol, so the real run_* must live in
- * objects of countis_tui_SOURCES (or in members linked for other reasons).
- * engine.c (engine_round_wire_us, engine_print_plan) is linked for real.
- */
-static int
-not_yet(const char *what)
-{
-	fprintf(stderr, "countis-tui: %s is not yet available\n", what);
-	return EXIT_USAGE;
-}
-
-__attribute__((weak)) int
-run_demo(UNUSED const struct opts *o)
-{
-	return not_yet("--demo");
-}
-
-__attribute__((weak)) int
-run_scan(UNUSED const struct opts *o)
-{
-	return not_yet("--scan");
-}
-
-__attribute__((weak)) int
-run_export_csv(UNUSED const struct opts *o, UNUSED const struct config *c)
-{
-	return not_yet("--export-csv");
-}
-
-__attribute__((weak)) int
-run_console(UNUSED const struct opts *o, UNUSED const struct config *c)
-{
-	return not_yet("the console");
-}
-
-/*
  * Print a message, each of its lines prefixed with the program name. A
  * control byte (from an argument or a file) is written as \xNN: it never
  * reaches the terminal raw.

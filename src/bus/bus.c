@@ -31,29 +31,13 @@
 #include <modbus.h>
 
 #include "bus.h"
+#include "clock.h"
 #include "pollplan.h"
 #include "regmap.h"
+#include "wire.h"
 
 #define BUS_REOPEN_MIN_MS	1000
 #define BUS_REOPEN_MAX_MS	30000
-
-int64_t
-bus_now_us(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-static int64_t
-bus_wall_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Copy src into dst (len bytes), cut if need be, always terminated. */
 static void
@@ -63,21 +47,6 @@ bus_strlcpy(char *dst, const char *src, size_t len)
 
 	memcpy(dst, src, n);
 	dst[n] = '\0';
-}
-
-/* Sleep until the monotonic time `until_us` (the end of a silent interval). */
-static void
-bus_sleep_until(int64_t until_us)
-{
-	struct timespec	ts;
-
-	if (until_us <= bus_now_us())
-		return;
-	ts.tv_sec = until_us / 1000000;
-	ts.tv_nsec = (until_us % 1000000) * 1000;
-	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) ==
-	    EINTR)
-		;
 }
 
 void
@@ -96,22 +65,6 @@ bus_link_set_timeout(struct bus_link *l, int timeout_ms)
 	if (l->ctx != NULL)
 		modbus_set_response_timeout(l->ctx, (uint32_t)timeout_ms / 1000,
 		    (uint32_t)(timeout_ms % 1000) * 1000);
-}
-
-/*
- * Longest silence inside an answer before it counts as broken: 20
- * characters, at least 50 ms. USB-RS485 adapters deliver in bursts (an
- * FTDI's latency timer is 16 ms by default) and a loaded host adds its own
- * delay, so a tighter bound turns good answers into CRC errors. A frame
- * whose byte count was corrupted would otherwise wait for libmodbus's
- * default of 500 ms.
- */
-static uint32_t
-bus_byte_timeout_us(const struct bus_conf *c)
-{
-	long	us = 20 * bus_char_us(c);
-
-	return us < 50000 ? 50000 : (uint32_t)us;
 }
 
 /* Open the device or connect; on failure say which and why. */
@@ -162,7 +115,7 @@ bus_link_open(struct bus_link *l, struct err *e)
 		bus_rtu_excl(modbus_get_socket(ctx));
 	l->ctx = ctx;
 	l->last_error[0] = '\0';
-	l->line_free_us = bus_now_us() + l->t35_us;
+	l->line_free_us = clock_mono_us() + l->t35_us;
 	l->rx_n = 0;
 	l->silent_n = 0;
 	l->answered = 0;
@@ -265,7 +218,7 @@ bus_wait_in(int fd, int64_t deadline_us)
 	int		r;
 
 	for (;;) {
-		left = deadline_us - bus_now_us();
+		left = deadline_us - clock_mono_us();
 		if (left <= 0)
 			return 0;
 		r = poll(&pfd, 1, (int)((left + 999) / 1000));
@@ -296,7 +249,7 @@ bus_send_all(int fd, const uint8_t *p, int n, int tcp, int64_t deadline_us)
 		if (w == -1 && errno != EAGAIN && errno != EWOULDBLOCK &&
 		    errno != EINTR)
 			return -1;
-		if ((left = deadline_us - bus_now_us()) <= 0) {
+		if ((left = deadline_us - clock_mono_us()) <= 0) {
 			errno = ETIMEDOUT;
 			return -1;
 		}
@@ -486,11 +439,11 @@ bus_rtu_xfer(struct bus_link *l, int unit, struct bus_xfer *x, int64_t t0)
 	req[n++] = (uint8_t)(crc >> 8);
 	rsp_us = (int64_t)(3 + bus_rsp_len(x)) * ch;
 	deadline = t0 + (int64_t)l->timeout_ms * 1000 + rsp_us;
-	gap_us = bus_byte_timeout_us(l->conf);
+	gap_us = wire_gap_us(ch);
 	if (bus_send_all(fd, req, n, 0, deadline) == -1)
 		return bus_link_fail(l, strerror(errno), errno, x);
 	/* nothing to read before both frames and the turnaround passed */
-	bus_sleep_until(t0 + (int64_t)n * ch + rsp_us + l->t35_us);
+	clock_sleep_until_us(t0 + (int64_t)n * ch + rsp_us + l->t35_us);
 	for (;;) {
 		while (have > 0) {
 			len = bus_rtu_frame_len(buf, have);
@@ -547,10 +500,10 @@ bus_rtu_xfer(struct bus_link *l, int unit, struct bus_xfer *x, int64_t t0)
 			    strerror(errno), got == 0 ? EIO : errno, x);
 		if (got > 0) {
 			if (have == 0 && first_us == 0)
-				first_us = bus_now_us();
+				first_us = clock_mono_us();
 			have += (int)got;
 			x->rx_started = 1;
-			last_us = bus_now_us();
+			last_us = clock_mono_us();
 			if (have == (int)sizeof buf) {	/* no frame is this long */
 				x->outcome = ST_CRC;
 				x->err_no = EMBBADDATA;
@@ -605,15 +558,15 @@ bus_link_xfer(struct bus_link *l, int unit, struct bus_xfer *x)
 		x->outcome = ST_IO;
 		return 0;
 	}
-	bus_sleep_until(l->line_free_us);
-	t0 = bus_now_us();
+	clock_sleep_until_us(l->line_free_us);
+	t0 = clock_mono_us();
 	if (l->conf->type == BUS_TCP)
 		rc = bus_tcp_xfer(l, unit, x, t0);
 	else
 		rc = bus_rtu_xfer(l, unit, x, t0);
-	t1 = bus_now_us();
+	t1 = clock_mono_us();
 	x->done_ms = t1 / 1000;
-	x->done_wall_ms = bus_wall_ms();
+	x->done_wall_ms = clock_wall_ms();
 	x->lat_us = (uint32_t)(t1 - t0);
 	if (rc == 0 && l->conf->type == BUS_TCP && bus_tcp_silence(l, x) == -1)
 		rc = -1;
@@ -693,7 +646,7 @@ static int
 bus_ensure_open(struct bus *b)
 {
 	struct err	e;
-	int64_t		now = bus_now_us() / 1000;
+	int64_t		now = clock_mono_us() / 1000;
 
 	if (b->link.ctx != NULL)
 		return 0;
@@ -730,7 +683,7 @@ bus_link_lost(struct bus *b)
 {
 	if (!b->link.dropped_silent) {
 		b->reopen_ms = BUS_REOPEN_MIN_MS;
-		b->next_open_ms = bus_now_us() / 1000 + b->reopen_ms;
+		b->next_open_ms = clock_mono_us() / 1000 + b->reopen_ms;
 	} else {
 		if (b->link.answered)
 			b->silent_ms = 0;
@@ -738,7 +691,7 @@ bus_link_lost(struct bus *b)
 			b->silent_ms = b->silent_ms == 0 ? BUS_REOPEN_MIN_MS :
 			    b->silent_ms * 2 > BUS_REOPEN_MAX_MS ?
 			    BUS_REOPEN_MAX_MS : b->silent_ms * 2;
-		b->next_open_ms = bus_now_us() / 1000 + b->silent_ms;
+		b->next_open_ms = clock_mono_us() / 1000 + b->silent_ms;
 	}
 	pthread_mutex_lock(&b->mu);
 	b->connected = 0;
@@ -778,11 +731,11 @@ static void
 bus_run_job(struct bus *b, struct bus_job *j)
 {
 	struct bus_xfer	*x;
-	int64_t		 t0 = bus_now_us();
+	int64_t		 t0 = clock_mono_us();
 	int		 i;
 
 	j->start_ms = t0 / 1000;
-	j->start_wall_ms = bus_wall_ms();
+	j->start_wall_ms = clock_wall_ms();
 	j->ident = IDENT_NOT_RUN;
 	if (bus_ensure_open(b) == -1) {
 		j->link_failed = 1;
@@ -811,9 +764,9 @@ bus_run_job(struct bus *b, struct bus_job *j)
 			break;	/* nobody there: one timeout per cycle */
 	}
 out:
-	j->end_ms = bus_now_us() / 1000;
-	j->end_wall_ms = bus_wall_ms();
-	j->run_us = (uint32_t)(bus_now_us() - t0);
+	j->end_ms = clock_mono_us() / 1000;
+	j->end_wall_ms = clock_wall_ms();
+	j->run_us = (uint32_t)(clock_mono_us() - t0);
 }
 
 static void *

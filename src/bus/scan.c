@@ -14,9 +14,12 @@
 #include <ev.h>
 
 #include "bus.h"
+#include "clock.h"
+#include "parse.h"
 #include "pollplan.h"
 #include "regmap.h"
 #include "scan.h"
+#include "wire.h"
 
 enum scan_ev_kind { SEV_PROGRESS, SEV_FOUND, SEV_DONE };
 
@@ -51,18 +54,13 @@ struct scan {
 int
 scan_default_timeout_ms(const struct scan_params *p)
 {
-	struct bus_conf	c;
-	long		us;
+	long	us;
 
 	if (p->type == BUS_TCP)
 		return 1000;
-	memset(&c, 0, sizeof c);
-	c.type = BUS_RTU;
-	c.baud = p->baud;
-	c.parity = p->parity;
-	c.stop_bits = p->stop_bits;
 	/* request 8 chars, reply 5 + 2 * 4: twice both, plus 6 ms */
-	us = 2 * (8 + 13) * bus_char_us(&c) + 6000;
+	us = 2 * (8 + 13) * wire_char_us(p->baud, p->parity, p->stop_bits) +
+	    6000;
 	return (int)((us + 999) / 1000);
 }
 
@@ -99,10 +97,7 @@ scan_parse_target(const char *target, char *buf, size_t len,
 		colon = NULL;	/* a bare IPv6 address: no port */
 	if (colon != NULL) {
 		*colon = '\0';
-		errno = 0;
-		port = strtol(colon + 1, &end, 10);
-		if (errno != 0 || *end != '\0' || end == colon + 1 ||
-		    port < 1 || port > 65535)
+		if (parse_long(colon + 1, 1, 65535, &port) != PARSE_OK)
 			return err_setc(e, EXIT_USAGE, "--scan %s: port '%s': "
 			    "expected 1 to 65535", target, colon + 1);
 		p->port = (int)port;
@@ -272,7 +267,7 @@ scan_worker(void *arg)
 	struct scan	*s = arg;
 	struct scan_ev	 ev;
 	struct err	 e;
-	int64_t		 t0 = bus_now_us(), el;
+	int64_t		 t0 = clock_mono_us(), el;
 	int		 addr;
 
 	if (bus_link_open(&s->link, &e) == -1) {
@@ -297,7 +292,7 @@ scan_worker(void *arg)
 		ev.kind = SEV_PROGRESS;
 		ev.done = s->sum.scanned;
 		ev.total = s->sum.total;
-		el = (bus_now_us() - t0) / 1000;
+		el = (clock_mono_us() - t0) / 1000;
 		ev.eta_ms = el * (ev.total - ev.done) / ev.done;
 		scan_post(s, &ev);
 	}
@@ -308,7 +303,7 @@ scan_worker(void *arg)
 	}
 done:
 	bus_link_close(&s->link);
-	s->sum.elapsed_ms = (bus_now_us() - t0) / 1000;
+	s->sum.elapsed_ms = (clock_mono_us() - t0) / 1000;
 	memset(&ev, 0, sizeof ev);
 	ev.kind = SEV_DONE;
 	ev.sum = s->sum;

@@ -4,13 +4,12 @@
  * one, and never over an existing file without the operator's word.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
+#include "atomic-file.h"
 #include "config-write.h"
 
 /* A value safe on one ini line: no newline, no ';' comment, bounded. */
@@ -69,14 +68,27 @@ cw_write(FILE *f, const struct bus_conf *b, const struct cw_found *found,
 	return fflush(f) != 0 || ferror(f) ? -1 : 0;
 }
 
+struct cw_file {
+	const struct bus_conf	*b;
+	const struct cw_found	*found;
+	int			 n, poll_ms;
+};
+
+static int
+cw_fill(FILE *f, void *arg)
+{
+	const struct cw_file	*w = arg;
+
+	return cw_write(f, w->b, w->found, w->n, w->poll_ms);
+}
+
 int
 config_write_found(const char *path, const struct bus_conf *b,
     const struct cw_found *found, int n, int poll_ms, int overwrite,
     struct err *e)
 {
-	char	tmp[4200];
-	FILE	*f;
-	int	fd, saved, i;
+	struct cw_file	w = { b, found, n, poll_ms == 0 ? 1000 : poll_ms };
+	int		i;
 
 	for (i = 0; i < n; i++)
 		if (found[i].address < 1 || found[i].address > 247)
@@ -85,39 +97,15 @@ config_write_found(const char *path, const struct bus_conf *b,
 	if (!overwrite && access(path, F_OK) == 0)
 		return err_setc(e, CW_EXISTS, "%s exists: confirm to overwrite, "
 		    "or choose another name", path);
-	if ((size_t)snprintf(tmp, sizeof tmp, "%s.XXXXXX", path) >= sizeof tmp)
+	if (strlen(path) + 16 >= ATOMIC_PATH_MAX)
 		return err_set(e, "%s: path too long", path);
-	if ((fd = mkstemp(tmp)) == -1)
-		return err_set(e, "cannot write %s: %s", path, strerror(errno));
-	if ((f = fdopen(fd, "w")) == NULL) {
-		saved = errno;
-		close(fd);
-		unlink(tmp);
-		return err_set(e, "cannot write %s: %s", path, strerror(saved));
-	}
-	fchmod(fd, 0644);
-	errno = 0;
-	if (cw_write(f, b, found, n, poll_ms == 0 ? 1000 : poll_ms) == -1) {
-		saved = errno ? errno : EIO;
-		fclose(f);
-		unlink(tmp);
-		return err_set(e, "cannot write %s: %s", path, strerror(saved));
-	}
-	if (fclose(f) != 0) {
-		saved = errno;
-		unlink(tmp);
-		return err_set(e, "cannot write %s: %s", path, strerror(saved));
-	}
-	/* link() fails if path appeared meanwhile: no silent overwrite. */
-	if (overwrite ? rename(tmp, path) : link(tmp, path)) {
-		saved = errno;
-		unlink(tmp);
-		if (saved == EEXIST)
+	/* ATOMIC_NEW links: it fails if path appeared meanwhile. */
+	if (atomic_write_with(path, 0644, overwrite ? ATOMIC_REPLACE :
+	    ATOMIC_NEW, cw_fill, &w) < 0) {
+		if (errno == EEXIST)
 			return err_setc(e, CW_EXISTS, "%s exists: confirm to "
 			    "overwrite, or choose another name", path);
-		return err_set(e, "cannot write %s: %s", path, strerror(saved));
+		return err_set(e, "cannot write %s: %s", path, strerror(errno));
 	}
-	if (!overwrite)
-		unlink(tmp);
 	return n;
 }

@@ -12,8 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "atomic-file.h"
 #include "csv.h"
-#include "unique-name.h"
 #include "regdecode.h"
 #include "regmap.h"
 
@@ -78,6 +78,32 @@ struct csv_writer {
 };
 
 #define CSV_PATH_MAX	4200	/* csv_open_new's path buffer */
+
+/* The --csv-dialect and csv_dialect words, for the command line and the ini. */
+static const char *const csv_dialect_words[] = {
+	[CSV_RFC4180] = "rfc4180",
+	[CSV_EXCEL_EU] = "excel-eu"
+};
+
+int
+csv_dialect_parse(const char *word, enum csv_dialect *d)
+{
+	size_t	i;
+
+	for (i = 0; i < NITEMS(csv_dialect_words); i++)
+		if (strcmp(word, csv_dialect_words[i]) == 0) {
+			*d = (enum csv_dialect)i;
+			return 0;
+		}
+	return -1;
+}
+
+const char *
+csv_dialect_name(enum csv_dialect d)
+{
+	return (size_t)d < NITEMS(csv_dialect_words) ? csv_dialect_words[d] :
+	    "rfc4180";
+}
 
 /* Append text to buf at *off; -1 when it does not fit. */
 static int
@@ -250,47 +276,19 @@ csv_format_row(char *buf, size_t len, const struct meter *m,
 	return (int)off;
 }
 
-/* A temporary name in path's directory: DIR/.BASE.XXXXXX */
-static char *
-csv_tmp_name(const char *path)
-{
-	const char	*slash = strrchr(path, '/');
-	char		*t;
-	size_t		 dirlen = slash != NULL ? (size_t)(slash - path) + 1 : 0;
-	size_t		 n = strlen(path) + 16;
-
-	if ((t = malloc(n)) == NULL)
-		return NULL;
-	snprintf(t, n, "%.*s.%s.XXXXXX", (int)dirlen, path,
-	    slash != NULL ? slash + 1 : path);
-	return t;
-}
-
 static int
 csv_open_atomic(struct csv_writer *w, struct err *e)
 {
-	mode_t	mask;
-	int	fd, saved;
+	size_t	n = strlen(w->path) + 16;
 
-	if ((w->tmp = csv_tmp_name(w->path)) == NULL)
+	if ((w->tmp = malloc(n)) == NULL)
 		return err_setc(e, EXIT_NOINPUT, "%s: %s", w->path,
 		    strerror(ENOMEM));
-	if ((fd = mkstemp(w->tmp)) == -1) {
-		saved = errno;
+	if ((w->fp = atomic_tmp_open(w->path, w->tmp, n, 0666)) == NULL) {
+		err_setc(e, EXIT_NOINPUT, "%s: %s", w->path, strerror(errno));
 		free(w->tmp);
 		w->tmp = NULL;
-		return err_setc(e, EXIT_NOINPUT, "%s: %s", w->path,
-		    strerror(saved));
-	}
-	mask = umask(0);	/* mkstemp makes 0600: give the usual mode */
-	umask(mask);
-	(void)fchmod(fd, 0666 & ~mask);
-	if ((w->fp = fdopen(fd, "w")) == NULL) {
-		saved = errno;
-		close(fd);
-		unlink(w->tmp);
-		return err_setc(e, EXIT_NOINPUT, "%s: %s", w->path,
-		    strerror(saved));
+		return -1;
 	}
 	return 0;
 }
@@ -470,7 +468,8 @@ csv_finish(struct csv_writer *w, char *path, size_t len, struct err *e)
 			    e) == -1)
 				rc = err_set(e, "%.200s (output kept in %.200s)",
 				    e->msg, w->tmp);
-		} else if (rename(w->tmp, w->path) == -1) {
+		} else if (atomic_rename(w->tmp, w->path,
+		    ATOMIC_REPLACE) == -1) {
 			rc = err_set(e, "%s: %s (output kept in %s)", w->path,
 			    strerror(errno), w->tmp);
 		}

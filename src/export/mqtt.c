@@ -29,6 +29,7 @@
 
 #include <ev.h>
 
+#include "clock.h"
 #include "conf.h"
 #include "engine.h"
 #include "mosq-api.h"
@@ -217,7 +218,7 @@ mqtt_cycle(void *state, const struct meter *m)
 	struct mqtt	*q = state;
 	int		 i = m->index, n;
 
-	if (i < 0 || i >= q->nmeters || !mqtt_judge(q, i, engine_now_ms()))
+	if (i < 0 || i >= q->nmeters || !mqtt_judge(q, i, clock_mono_ms()))
 		return;
 	mqtt_discard(q, i);	/* superseded: the newest wins */
 	n = mqtt_state_json(q->mm[i].pending, MQTT_STATE_MAX, m);
@@ -234,7 +235,7 @@ static void
 mqtt_sweep_cb(UNUSED struct ev_loop *loop, ev_timer *w, UNUSED int revents)
 {
 	struct mqtt	*q = w->data;
-	int64_t		 now = engine_now_ms();
+	int64_t		 now = clock_mono_ms();
 	int		 i;
 
 	for (i = 0; i < q->nmeters; i++)
@@ -269,7 +270,7 @@ mqtt_wake_cb(UNUSED struct ev_loop *loop, ev_async *w, UNUSED int revents)
 		q->mm[i].disc_sent = 0;
 		if (resync)
 			q->mm[i].avail = -1;	/* the broker may have lost it */
-		if (mqtt_judge(q, i, engine_now_ms()))
+		if (mqtt_judge(q, i, clock_mono_ms()))
 			mqtt_flush(q, i);
 	}
 }

@@ -33,6 +33,8 @@
 
 #include <ev.h>
 
+#include "atomic-file.h"
+#include "clock.h"
 #include "conf.h"
 #include "engine.h"
 #include "log.h"
@@ -136,7 +138,7 @@ struct prom {
 	int64_t			*last_ok_wall_ms;	/* per meter */
 	ev_timer		 watchdog;
 	int			 rounds;	/* since the last watchdog tick */
-	char			*textfile, *tmpfile;
+	char			*textfile;
 	int			 textfile_failing;
 	struct MHD_Daemon	*mhd;
 	pthread_mutex_t		 lock;		/* refs, cur */
@@ -587,31 +589,8 @@ prom_buf_release(struct prom_buf *b)
 static int
 prom_write_textfile(struct prom *p, const struct prom_buf *b)
 {
-	size_t	off = 0;
-	ssize_t	n;
-	int	fd, saved;
-
-	if ((fd = open(p->tmpfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0644)) == -1)
+	if (atomic_write(p->textfile, 0644, b->s, b->len) == -1)
 		goto fail;
-	while (off < b->len) {
-		if ((n = write(fd, b->s + off, b->len - off)) == -1) {
-			if (errno == EINTR)
-				continue;
-			saved = errno;
-			close(fd);
-			unlink(p->tmpfile);
-			errno = saved;
-			goto fail;
-		}
-		off += (size_t)n;
-	}
-	if (close(fd) == -1 || rename(p->tmpfile, p->textfile) == -1) {
-		saved = errno;
-		unlink(p->tmpfile);
-		errno = saved;
-		goto fail;
-	}
 	if (p->textfile_failing)
 		log_msg(LL_INFO, "prometheus: writing %s again", p->textfile);
 	p->textfile_failing = 0;
@@ -659,7 +638,7 @@ prom_build(struct prom *p)
 		return;
 	}
 	if (prom_format(&t->b, p->eng, p->last_ok_wall_ms,
-	    engine_now_ms()) == -1) {
+	    clock_mono_ms()) == -1) {
 		log_msg(LL_ERR, "prometheus: out of memory");
 		return;
 	}
@@ -858,7 +837,6 @@ prom_close(void *state)
 	pthread_mutex_destroy(&p->lock);
 	free(p->last_ok_wall_ms);
 	free(p->textfile);
-	free(p->tmpfile);
 	free(p);
 }
 
@@ -897,11 +875,8 @@ prom_open(void **state, struct ev_loop *loop, struct engine *eng,
 	if (p->last_ok_wall_ms == NULL)
 		goto nomem;
 	if (pc->textfile != NULL) {
-		if ((p->textfile = strdup(pc->textfile)) == NULL ||
-		    asprintf(&p->tmpfile, "%s.tmp", pc->textfile) == -1) {
-			p->tmpfile = NULL;
+		if ((p->textfile = strdup(pc->textfile)) == NULL)
 			goto nomem;
-		}
 	}
 	if (pc->listen != NULL && (mhd_api_load(e) == -1 ||
 	    prom_http_start(p, pc->listen, e) == -1))

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "atomic-file.h"
 #include "regdecode.h"
 #include "regmap.h"
 #include "report.h"
@@ -382,35 +383,33 @@ report_write_csv(const struct report_in *in, FILE *f, struct err *e)
 	return report_flush(f, e);
 }
 
-/* Write one file through path.tmp; on failure nothing is left. */
+struct report_file {
+	const struct report_in	*in;
+	int			(*fn)(const struct report_in *, FILE *,
+				    struct err *);
+	struct err		*e;
+};
+
+static int
+report_fill(FILE *f, void *arg)
+{
+	struct report_file	*r = arg;
+
+	return r->fn(r->in, f, r->e);
+}
+
+/* Write one file through a temporary one; on failure nothing is left. */
 static int
 report_one(const struct report_in *in, const char *path,
     int (*fn)(const struct report_in *, FILE *, struct err *), struct err *e)
 {
-	char	tmp[4200];
-	FILE	*f;
-	int	rc, saved;
+	struct report_file	r = { in, fn, e };
 
-	if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp)
+	if (strlen(path) + 16 >= ATOMIC_PATH_MAX)
 		return err_set(e, "%s: path too long", path);
-	if ((f = fopen(tmp, "w")) == NULL)
-		return err_set(e, "cannot write %s: %s", path, strerror(errno));
-	errno = 0;
-	rc = fn(in, f, e);
-	saved = errno;
-	if (fclose(f) != 0 && rc == 0) {
-		saved = errno;
-		rc = -1;
-	}
-	if (rc == 0 && rename(tmp, path) != 0) {
-		saved = errno;
-		rc = -1;
-	}
-	if (rc != 0) {
-		unlink(tmp);
+	if (atomic_write_with(path, 0666, ATOMIC_REPLACE, report_fill, &r) < 0)
 		return err_set(e, "cannot write %s: %s", path,
-		    strerror(saved ? saved : EIO));
-	}
+		    strerror(errno));
 	return 0;
 }
 

@@ -13,7 +13,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "atomic-file.h"
 #include "loadcurve.h"
+#include "wire.h"
 
 /* Decode one record at w (4 words); 0 when its date is "not available". */
 static int
@@ -452,15 +454,28 @@ lc_safe_name(const char *in, char *out, size_t len)
 	out[i] = '\0';
 }
 
+struct lc_export {
+	const struct lc_curve	*c;
+	struct err		*e;
+};
+
+static int
+lc_export_fill(FILE *f, void *arg)
+{
+	struct lc_export	*x = arg;
+
+	return lc_write_csv(x->c, f, x->e);
+}
+
 int
 lc_export_csv(const struct lc_curve *c, const char *dir, const char *meter_name,
     int64_t now_unix, char *path_out, size_t path_len, struct err *e)
 {
-	char		name[64], stamp[32], tmp[4200];
-	time_t		t = (time_t)now_unix;
-	struct tm	tm;
-	FILE		*f;
-	int		n, saved;
+	char			name[64], stamp[32];
+	time_t			t = (time_t)now_unix;
+	struct tm		tm;
+	struct lc_export	x = { c, e };
+	int			n;
 
 	lc_safe_name(meter_name, name, sizeof name);
 	if (gmtime_r(&t, &tm) == NULL)
@@ -468,28 +483,12 @@ lc_export_csv(const struct lc_curve *c, const char *dir, const char *meter_name,
 	strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
 	n = snprintf(path_out, path_len, "%s/loadcurve-%s-%s.csv", dir, name,
 	    stamp);
-	if (n < 0 || (size_t)n >= path_len ||
-	    (size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path_out) >= sizeof tmp)
+	if (n < 0 || (size_t)n >= path_len || (size_t)n + 16 >= ATOMIC_PATH_MAX)
 		return err_set(e, "load curve export: path too long in %s", dir);
-	if ((f = fopen(tmp, "w")) == NULL)
-		return err_set(e, "cannot write %s: %s", tmp, strerror(errno));
-	errno = 0;
-	n = lc_write_csv(c, f, e);
-	saved = errno;
-	if (fclose(f) != 0 && n >= 0) {
-		saved = errno;
-		n = -1;
-	}
-	if (n < 0) {
-		unlink(tmp);	/* nothing half-written is left behind */
+	if ((n = atomic_write_with(path_out, 0666, ATOMIC_REPLACE,
+	    lc_export_fill, &x)) < 0)
 		return err_set(e, "cannot write %s: %s", path_out,
-		    strerror(saved ? saved : EIO));
-	}
-	if (rename(tmp, path_out) != 0) {
-		saved = errno;
-		unlink(tmp);
-		return err_set(e, "cannot rename %s: %s", tmp, strerror(saved));
-	}
+		    strerror(errno));
 	return n;
 }
 
@@ -498,8 +497,6 @@ lc_page_wire_us(long char_us, int baud)
 {
 	/* FC16 write 11 + 8 back; FC03 read 8 + (3 + 2 x 122 + 2) back. */
 	const long	chars = 11 + 8 + 8 + (3 + 2 * LC_BLOCK_WORDS + 2);
-	long		silence_us;
 
-	silence_us = baud > 19200 ? 1750 : (char_us * 7 + 1) / 2;
-	return (uint32_t)(chars * char_us + 4 * silence_us);
+	return (uint32_t)wire_frames_us(baud, char_us, chars, 4);
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "pollplan.h"
+#include "wire.h"
 
 /*
  * Every poll: all the CSV needs and the Measurements screen shows live
@@ -174,20 +175,19 @@ poll_plan_init(struct poll_plan *p, struct err *e)
 uint32_t
 poll_t35_us(const struct bus_conf *b)
 {
-	if (b->type != BUS_RTU || b->baud <= 0)
+	if (b->type != BUS_RTU)
 		return 0;
-	if (b->baud > 19200)
-		return 1750;
-	return (uint32_t)(bus_char_us(b) * 7 + 1) / 2;
+	return (uint32_t)wire_t35_us(b->baud, bus_char_us(b));
 }
 
 uint32_t
 poll_req_wire_us(const struct bus_conf *b, int count)
 {
+	/* FC03: request 8 characters, answer 5 + 2 per register */
 	if (b->type != BUS_RTU || b->baud <= 0)
 		return 0;
-	return (uint32_t)((8 + 5 + 2 * count) * bus_char_us(b)) +
-	    2 * poll_t35_us(b);
+	return (uint32_t)wire_frames_us(b->baud, bus_char_us(b),
+	    8 + 5 + 2 * count, 2);
 }
 
 uint32_t

@@ -15,11 +15,7 @@ scr_twin --units 1 || { not_ok "twin up"; done_testing; exit 1; }
 scr_config "$T_TMP/lc.ini" "feeder:1:Feeder one"
 sed "s#^\[console\]\$#[console]\nexport_dir = $T_TMP#" "$T_TMP/lc.ini" >"$T_TMP/lce.ini"
 
-need_screen() {
-	scr_keys 4
-	wait_for 10 sh -c "tmux -L $SCR_SOCK capture-pane -p | grep -Eq 'Load curve P\+|not in this build'"
-	scr_has 'not in this build' && skip_all "screen 4 is not wired into ui.c yet"
-}
+need_screen() { scr_open_screen 4 'Load curve P\+'; }
 
 scr_start 100 30 C.UTF-8 -c "$T_TMP/lce.ini"
 scr_body_wait 20 'Feeder one +line/1 +ok' || not_ok "console up" "$(scr_cap)"

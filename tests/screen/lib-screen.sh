@@ -24,6 +24,9 @@
 #   scr_scroll_to REGEX [KEY] press KEY (NPage) until REGEX shows, or the
 #                            screen stops moving
 #   scr_keys KEYS...         tmux send-keys
+#   scr_open_screen KEY REGEX  press KEY, wait for REGEX; a console without
+#                            that screen is a failure ("screen KEY opens"),
+#                            never a skip
 #   scr_pid                  the console's pid (from /proc: no procps needed)
 #   scr_ctl "UNIT WORDS"     a line to the simulator's control socket
 #   twin_words UNIT ADDR N   the twin's words ("w1 w2 ...")
@@ -164,6 +167,10 @@ scr_cap() { scr_tmux capture-pane -p; }
 scr_has() { scr_cap | grep -Eq -- "$1"; }
 scr_wait() { wait_for "$1" scr_has "$2"; }
 scr_keys() { scr_tmux send-keys "$@"; }
+scr_open_screen() {
+	scr_keys "$1"
+	scr_wait 10 "$2" || not_ok "screen $1 opens" "$(scr_cap)"
+}
 scr_pid() {
 	_pp=$(scr_tmux display-message -p '#{pane_pid}' 2>/dev/null) || return 1
 	[ -n "$_pp" ] && proc_child "$_pp"

@@ -15,11 +15,7 @@ scr_sim --units 1,7 --baud 38400 --stop-bits 2 || { not_ok "simulator up"; done_
 scr_config "$T_TMP/f.ini" "one:1:Meter one"
 sed "s#^\[console\]\$#[console]\nexport_dir = $T_TMP#" "$T_TMP/f.ini" >"$T_TMP/fe.ini"
 
-need_screen() {
-	scr_keys 5
-	wait_for 10 sh -c "tmux -L $SCR_SOCK capture-pane -p | grep -Eq 'Commissioning +Meter one|not in this build'"
-	scr_has 'not in this build' && skip_all "screen 5 is not wired into ui.c yet"
-}
+need_screen() { scr_open_screen 5 'Commissioning +Meter one'; }
 # ms TEXT: "850 ms" / "1.7 s" / "12 s" as milliseconds
 ms() { echo "$1" | awk '{ if ($2 == "ms") print int($1); else print int($1 * 1000 + 0.5) }'; }
 

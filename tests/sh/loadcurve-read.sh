@@ -10,7 +10,7 @@
 DUMP="$BUILDDIR/tests/tools/lc-dump"
 PYREAD="$SRCDIR/tests/sh/loadcurve-pymodbus.py"
 TSV="$SRCDIR/data/e34-register-map.tsv"
-[ -x "$DUMP" ] || skip_all "lc-dump not built"
+[ -x "$DUMP" ] || { not_ok "lc-dump built" "$DUMP is missing"; done_testing; exit 1; }
 "$PYTHON" -c 'import pymodbus' 2>/dev/null || skip_all "no pymodbus for $PYTHON"
 # Central European time: local and UTC stamps differ, DST rules apply.
 TZ='CET-1CEST,M3.5.0,M10.5.0/3'

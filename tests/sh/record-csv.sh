@@ -28,11 +28,7 @@ TUI="$T_TMP/tui.sh"
 printf '#!/bin/sh\ntrap "" XFSZ\nexec "%s" "$@"\n' "$REAL_TUI" >"$TUI"
 chmod +x "$TUI"
 
-need_screen() {
-	scr_keys 5
-	wait_for 10 sh -c "tmux -L $SCR_SOCK capture-pane -p | grep -Eq 'Commissioning +Meter one|not in this build'"
-	scr_has 'not in this build' && skip_all "screen 5 is not wired into ui.c yet"
-}
+need_screen() { scr_open_screen 5 'Commissioning +Meter one'; }
 rows_shown() { scr_cap | sed -n 's/.*REC record-[0-9TZ]*\.csv \([0-9]*\) rows.*/\1/p' | head -1; }
 rows_at_least() { _r=$(rows_shown); [ -n "$_r" ] && [ "$_r" -ge "$1" ]; }
 held_rows() { scr_cap | sed -n 's/.*REC HELD .*: \([0-9]*\) rows waiting.*/\1/p' | head -1; }

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "csv.h"
-#include "unique-name.h"
+#include "atomic-file.h"
 #include "t.h"
 
 #define HEADER "timestamp,meter,bus,address,status,response_ms," \
