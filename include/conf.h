@@ -15,7 +15,13 @@
 #define CONFIG_MAX_BUSES	32
 #define CONFIG_MAX_METERS	512
 
-enum bus_type { BUS_RTU, BUS_TCP };
+/*
+ * rtu: a serial line; tcp: Modbus TCP (MBAP framing) to a gateway or a
+ * meter server; rtu-tcp: RTU frames, CRC included, carried as they are over
+ * a TCP connection to a serial-to-Ethernet converter in front of one RS485
+ * line (baud and parity are that line's: they set its wire time).
+ */
+enum bus_type { BUS_RTU, BUS_TCP, BUS_RTU_TCP };
 enum csv_dialect { CSV_RFC4180, CSV_EXCEL_EU };
 
 struct bus_conf {
@@ -27,7 +33,7 @@ struct bus_conf {
 	char		 parity;	/* 'N' 'E' 'O' */
 	int		 stop_bits;	/* 1 2 */
 	int		 timeout_ms;	/* 10..10000 */
-	char		*host;		/* tcp */
+	char		*host;		/* tcp, rtu-tcp */
 	int		 port;		/* 1..65535, default 502 */
 };
 
@@ -124,6 +130,12 @@ int	config_listen_parse(const char *s, char *host, size_t hostlen,
 	    int *port, const char **why);
 
 const char *bus_parity_name(char parity);	/* "none" "even" "odd" */
+/* "rtu", "tcp" or "rtu-tcp", as the type key spells it. */
+const char *bus_type_name(enum bus_type);
+/* 1 when the bus is reached over TCP at host:port (tcp, rtu-tcp). */
+int	bus_is_net(const struct bus_conf *);
+/* 1 when an RS485 line's wire time applies (rtu, rtu-tcp). */
+int	bus_has_line(const struct bus_conf *);
 /* "none", "even", "odd" to 'N', 'E', 'O' in *parity; 0, or -1 for another word. */
 int	bus_parity_parse(const char *word, char *parity);
 

@@ -7,7 +7,8 @@
  * CRC (RTU only) / io. libmodbus opens the line; the frames are built and
  * matched here, so a late, duplicated or stray answer is skipped (counted
  * in strays), never taken for the answer awaited. The contexts themselves
- * come from bus-rtu.c and bus-tcp.c.
+ * come from bus-rtu.c and bus-tcp.c. RTU over TCP (bus-rtu-tcp.c) is the RTU
+ * framing run on a TCP socket that libmodbus's TCP context connected.
  *
  * bus_*: a worker thread per bus that owns the link. The loop thread queues
  * jobs (bus_submit) and gets them back, with results filled in, through an
@@ -86,7 +87,8 @@ bus_link_init(struct bus_link *l, const struct bus_conf *conf, int timeout_ms)
 	memset(l, 0, sizeof *l);
 	l->conf = conf;
 	l->timeout_ms = timeout_ms > 0 ? timeout_ms : conf->timeout_ms;
-	l->t35_us = poll_t35_us(conf);
+	/* a gateway keeps its line's silent interval itself */
+	l->t35_us = conf->type == BUS_RTU ? poll_t35_us(conf) : 0;
 }
 
 void
@@ -124,17 +126,17 @@ bus_link_open(struct bus_link *l, struct err *e)
 	int			 saved;
 
 	bus_link_close(l);
-	if ((c->type == BUS_TCP && (c->host == NULL || c->host[0] == '\0' ||
+	if ((bus_is_net(c) && (c->host == NULL || c->host[0] == '\0' ||
 	    bus_tcp_resolve(c, &e2) == -1)) || (c->type == BUS_RTU &&
 	    c->device != NULL && c->device[0] != '\0' &&
 	    bus_rtu_lock(c->device, l->lock_path, sizeof l->lock_path,
 	    &e2) == -1))
 		ctx = NULL;
-	else
-		ctx = c->type == BUS_TCP ? bus_tcp_new(c, &e2) :
+	else	/* RTU over TCP: libmodbus's TCP context makes the socket */
+		ctx = bus_is_net(c) ? bus_tcp_new(c, &e2) :
 		    bus_rtu_new(c, &e2);
 	if (ctx == NULL) {
-		if (c->type == BUS_TCP && (c->host == NULL ||
+		if (bus_is_net(c) && (c->host == NULL ||
 		    c->host[0] == '\0'))
 			err_set(&e2, "bus %s: no host", c->name);
 		bus_rtu_unlock(l->lock_path);
@@ -148,7 +150,7 @@ bus_link_open(struct bus_link *l, struct err *e)
 		saved = errno;
 		modbus_free(ctx);
 		bus_rtu_unlock(l->lock_path);
-		if (c->type == BUS_TCP)
+		if (bus_is_net(c))
 			snprintf(l->last_error, sizeof l->last_error,
 			    "connect %s:%d: %s", c->host, c->port,
 			    modbus_strerror(saved));
@@ -325,7 +327,7 @@ bus_link_fail(struct bus_link *l, const char *why, int err_no,
 {
 	const struct bus_conf	*c = l->conf;
 
-	if (c->type == BUS_TCP)
+	if (bus_is_net(c))
 		snprintf(l->last_error, sizeof l->last_error, "%s:%d: %s",
 		    c->host, c->port, why);
 	else
@@ -440,14 +442,15 @@ bus_rtu_frame_len(const uint8_t *buf, int n)
 
 /* Drop what came in since the last transaction; 1 when something did. */
 static int
-bus_rtu_drain(int fd)
+bus_rtu_drain(int fd, int net)
 {
 	uint8_t	junk[256];
 	int	any = 0;
 
-	while (bus_recv(fd, junk, sizeof junk, 0) > 0)
+	while (bus_recv(fd, junk, sizeof junk, net) > 0)
 		any = 1;
-	(void)tcflush(fd, TCIFLUSH);
+	if (!net)
+		(void)tcflush(fd, TCIFLUSH);
 	return any;
 }
 
@@ -462,6 +465,11 @@ bus_rtu_drain(int fd)
  * request ends at t0 + timeout + the reply's wire time whatever the peer
  * does: silence is a timeout; a frame that stops for longer than the byte
  * timeout, or is not whole by the deadline, is a corrupt one (CRC).
+ *
+ * RTU over TCP (net): the same frames on a socket. The far line's wire
+ * time, request and reply, is added to the deadline; a gateway may cut a
+ * frame into segments as it pleases and the network may hold one back, so
+ * there is no byte timeout: a frame must be whole by the deadline.
  */
 static int
 bus_rtu_xfer(struct bus_link *l, int unit, struct bus_xfer *x, int64_t t0)
@@ -473,8 +481,9 @@ bus_rtu_xfer(struct bus_link *l, int unit, struct bus_xfer *x, int64_t t0)
 	uint16_t	 crc;
 	ssize_t		 got;
 	long		 ch = bus_char_us(l->conf);
+	int		 net = bus_is_net(l->conf);
 
-	if (bus_rtu_drain(fd))
+	if (bus_rtu_drain(fd, net))
 		x->strays++;
 	req[0] = (uint8_t)unit;
 	n = 1 + bus_pdu(x, req + 1);
@@ -482,9 +491,10 @@ bus_rtu_xfer(struct bus_link *l, int unit, struct bus_xfer *x, int64_t t0)
 	req[n++] = (uint8_t)crc;
 	req[n++] = (uint8_t)(crc >> 8);
 	rsp_us = (int64_t)(3 + bus_rsp_len(x)) * ch;
-	deadline = t0 + (int64_t)l->timeout_ms * 1000 + rsp_us;
-	gap_us = bus_byte_timeout_us(l->conf);
-	if (bus_send_all(fd, req, n, 0, deadline) == -1)
+	deadline = t0 + (int64_t)l->timeout_ms * 1000 + rsp_us +
+	    (net ? (int64_t)n * ch : 0);
+	gap_us = net ? deadline - t0 : bus_byte_timeout_us(l->conf);
+	if (bus_send_all(fd, req, n, net, deadline) == -1)
 		return bus_link_fail(l, strerror(errno), errno, x);
 	/* nothing to read before both frames and the turnaround passed */
 	bus_sleep_until(t0 + (int64_t)n * ch + rsp_us + l->t35_us);
@@ -533,10 +543,13 @@ bus_rtu_xfer(struct bus_link *l, int unit, struct bus_xfer *x, int64_t t0)
 			x->err_no = EMBBADDATA;
 			return 0;
 		}
-		got = bus_recv(fd, buf + have, sizeof buf - (size_t)have, 0);
-		if (got == 0 || (got == -1 && errno != EAGAIN))
-			return bus_link_fail(l, got == 0 ? "device closed" :
-			    strerror(errno), got == 0 ? EIO : errno, x);
+		got = bus_recv(fd, buf + have, sizeof buf - (size_t)have, net);
+		if (got == 0 || (got == -1 && errno != EAGAIN &&
+		    errno != EWOULDBLOCK))
+			return bus_link_fail(l, got == 0 ? (net ? "connection "
+			    "closed by the peer" : "device closed") :
+			    strerror(errno), got == 0 ? (net ? ECONNRESET :
+			    EIO) : errno, x);
 		if (got > 0) {
 			have += (int)got;
 			x->rx_started = 1;
@@ -551,8 +564,9 @@ bus_rtu_xfer(struct bus_link *l, int unit, struct bus_xfer *x, int64_t t0)
 }
 
 /*
- * TCP: count timeouts in a row across units; at silent_max the gateway is
- * taken to have kept a dead socket, and the connection is dropped (-1).
+ * TCP and RTU over TCP: count timeouts in a row across units; at
+ * silent_max the gateway is taken to have kept a dead socket, and the
+ * connection is dropped (-1).
  */
 static int
 bus_tcp_silence(struct bus_link *l, const struct bus_xfer *x)
@@ -605,10 +619,12 @@ bus_link_xfer(struct bus_link *l, int unit, struct bus_xfer *x)
 	x->done_ms = t1 / 1000;
 	x->done_wall_ms = bus_wall_ms();
 	x->lat_us = (uint32_t)(t1 - t0);
-	if (rc == 0 && l->conf->type == BUS_TCP && bus_tcp_silence(l, x) == -1)
+	if (rc == 0 && bus_is_net(l->conf) && bus_tcp_silence(l, x) == -1)
 		rc = -1;
 	if (rc == -1) {
 		bus_link_close(l);
+		if (l->name_kind && !l->answered)	/* the wrong type? */
+			bus_link_name_kind(l, unit);
 		return -1;
 	}
 	x->busy_us = x->lat_us + (x->outcome == ST_TIMEOUT ? 0 : l->t35_us);
@@ -892,8 +908,10 @@ bus_init(struct bus *b, struct ev_loop *loop, const struct bus_conf *conf,
 {
 	memset(b, 0, sizeof *b);
 	bus_link_init(&b->link, conf, conf->timeout_ms);
-	if (conf->type == BUS_TCP)
+	if (bus_is_net(conf)) {
 		b->link.silent_max = BUS_TCP_SILENT_MAX;
+		b->link.name_kind = 1;
+	}
 	if (pthread_mutex_init(&b->mu, NULL) != 0 ||
 	    pthread_cond_init(&b->cv, NULL) != 0)
 		return err_set(e, "bus %s: cannot create its lock", conf->name);

@@ -174,7 +174,7 @@ poll_plan_init(struct poll_plan *p, struct err *e)
 uint32_t
 poll_t35_us(const struct bus_conf *b)
 {
-	if (b->type != BUS_RTU || b->baud <= 0)
+	if (!bus_has_line(b) || b->baud <= 0)	/* rtu, rtu-tcp */
 		return 0;
 	if (b->baud > 19200)
 		return 1750;
@@ -184,7 +184,7 @@ poll_t35_us(const struct bus_conf *b)
 uint32_t
 poll_req_wire_us(const struct bus_conf *b, int count)
 {
-	if (b->type != BUS_RTU || b->baud <= 0)
+	if (!bus_has_line(b) || b->baud <= 0)	/* rtu, rtu-tcp */
 		return 0;
 	return (uint32_t)((8 + 5 + 2 * count) * bus_char_us(b)) +
 	    2 * poll_t35_us(b);
