@@ -61,6 +61,7 @@ struct bus_link {
 	 */
 	int			 silent_max;
 	int			 silent_n;	/* timeouts in a row */
+	uint8_t			 silent_unit[BUS_TCP_SILENT_MAX]; /* whose */
 	int			 dropped_silent; /* closed for silence */
 	int			 answered;	/* an answer on this connection */
 	/*

@@ -62,16 +62,31 @@ bus_net_probe(const struct bus_conf *conf, enum bus_type type, int unit,
 	    x.other_unit != 0;
 }
 
-/* Name the framing the port speaks when it is not the bus's (see bus.h). */
+/*
+ * Name the framing the port speaks when it is not the bus's (see bus.h).
+ * In the other framing only a unit that is there answers: ask the unit of
+ * the failed request, then those of the timeouts before it (the last
+ * request may have been for a dead meter).
+ */
 void
 bus_link_name_kind(struct bus_link *l, int unit)
 {
 	const struct bus_conf	*c = l->conf;
 	enum bus_type		 other = bus_kind_other(c->type);
+	int			 i, j, n = l->silent_n;
 
-	if (!l->spoken_other && bus_net_probe(c, other, unit,
-	    l->timeout_ms) == 1)
-		l->spoken_other = 1;
+	if (n > BUS_TCP_SILENT_MAX)
+		n = BUS_TCP_SILENT_MAX;
+	for (i = -1; i < n && !l->spoken_other; i++) {
+		for (j = 0; i >= 0 && j < i && l->silent_unit[j] !=
+		    l->silent_unit[i]; j++)
+			;
+		if (i >= 0 && (l->silent_unit[i] == unit || j < i))
+			continue;	/* asked already */
+		if (bus_net_probe(c, other, i < 0 ? unit : l->silent_unit[i],
+		    l->timeout_ms) == 1)
+			l->spoken_other = 1;
+	}
 	if (!l->spoken_other)
 		return;
 	snprintf(l->last_error, sizeof l->last_error, "%s:%d speaks %s, not "

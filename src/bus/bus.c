@@ -619,8 +619,13 @@ bus_link_xfer(struct bus_link *l, int unit, struct bus_xfer *x)
 	x->done_ms = t1 / 1000;
 	x->done_wall_ms = bus_wall_ms();
 	x->lat_us = (uint32_t)(t1 - t0);
-	if (rc == 0 && bus_is_net(l->conf) && bus_tcp_silence(l, x) == -1)
-		rc = -1;
+	if (rc == 0 && bus_is_net(l->conf)) {
+		if (bus_tcp_silence(l, x) == -1)
+			rc = -1;
+		if (x->outcome == ST_TIMEOUT && l->silent_n > 0 &&
+		    l->silent_n <= BUS_TCP_SILENT_MAX)
+			l->silent_unit[l->silent_n - 1] = (uint8_t)unit;
+	}
 	if (rc == -1) {
 		bus_link_close(l);
 		if (l->name_kind && !l->answered)	/* the wrong type? */
