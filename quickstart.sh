@@ -24,6 +24,9 @@ libmicrohttpd-dev prometheus curl
 procps socat valgrind coreutils util-linux bsdutils diffutils findutils grep
 sed mawk tar libc-bin"
 
+# the release checks: man pages, bash completion, the Debian packages
+PKGS="$PKGS man-db bash-completion dpkg-dev debhelper fakeroot lintian"
+
 deps() {
 	missing=""
 	for p in $PKGS; do
@@ -64,6 +67,20 @@ test)
 	make -C build -j"$JOBS" check >build/check.out 2>&1 || rc=1
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		make -C build-asan -j"$JOBS" check >build-asan/check.out 2>&1 || rc=1
+	# release checks, reported like the tests: make distcheck, then the
+	# Debian packages built from its tarball (TAP, build/tests/release/)
+	for r in distcheck package; do
+		mkdir -p build/tests/release
+		env AM_TAP_AWK=awk JOBS="$JOBS" sh build-aux/tap-driver.sh \
+		    --test-name "release/$r" --log-file "build/tests/release/$r.log" \
+		    --trs-file "build/tests/release/$r.trs" --color-tests no \
+		    --enable-hard-errors yes --expect-failure no -- \
+		    sh "tests/release/$r.sh" build >/dev/null 2>&1 || true
+		if grep -Eq '^:test-result: (FAIL|ERROR)' "build/tests/release/$r.trs"; then
+			rc=1
+			grep -E '^(not ok|#)' "build/tests/release/$r.log" | head -60
+		fi
+	done
 	# one line per test script; every case that did not pass by name
 	for d in build build-asan; do
 		for f in $(find "$d/tests" -name '*.trs' | sort); do

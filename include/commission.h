@@ -3,7 +3,7 @@
  * modbus). Three parts:
  *
  * - The wiring check. The leaflet's connection test needs current and
- *   voltage on every phase, 0.6 < PF < 1 and at least 20 A (20 % of Imax
+ *   voltage on every phase, 0.6 < |PF| < 1 and at least 20 A (20 % of Imax
  *   100 A); the checklist shows each precondition from live readings. The
  *   meter's own test result (MENU held 3 s) is on its LCD only, not on the
  *   bus, so the result shown is inferred (meter_wiring) and given in the
@@ -34,7 +34,8 @@ enum cm_state { CM_UNKNOWN, CM_PASS, CM_FAIL };
 enum cm_check_id {
 	CM_CHECK_VOLTAGE,	/* voltage on each phase */
 	CM_CHECK_CURRENT,	/* current on each phase */
-	CM_CHECK_PF,		/* 0.6 < |PFn| < 1 on each phase */
+	CM_CHECK_PF,		/* 0.6 < |PFn| < 1 on each phase; the detail
+				 * shows |PFn|, what is checked */
 	CM_CHECK_I20,		/* In >= 20 A on each phase */
 	CM_NCHECKS
 };
@@ -80,6 +81,17 @@ void	commission_evaluate(const struct meter *, int64_t now_ms,
 /* Fresh V, I, P, PF of the meter into in (engineering units). */
 void	commission_inputs(const struct meter *, int64_t now_ms,
 	    struct cm_inputs *);
+
+/*
+ * What the unit at m's address answers, in words, for the Comm line and the
+ * report: "answers", "answers with exception 02 (illegal data address)",
+ * "answers, but is not an E34: DIRIS A-10", "does NOT answer (timeout)".
+ * Returns 1 when something answered at all (an exception and a foreign
+ * device do), 0 otherwise.
+ */
+int	commission_answer_text(const struct meter *, char *buf, size_t len);
+/* "illegal data address" for a Modbus exception code, or "unknown code". */
+const char *commission_exception_name(int code);
 
 /* "Err 2 = inverted connection of phase 2 (L2 <=> L2')" words, or NULL. */
 const char *commission_err_text(int code);

@@ -57,6 +57,8 @@ struct reg_def {
 	const char	*desc;
 	enum reg_conf	 conf;
 	const char	*source;
+	const char	*label;		/* TSV "label": "Ea+ last month" */
+	const char	*values;	/* TSV "values": "0=text;1=text", or "" */
 };
 
 extern const struct reg_def	regmap_e34[];	/* indexed by enum reg_id */
@@ -78,6 +80,14 @@ int			 regmap_e34_defines(int addr);
 int			 regmap_e34_readable(int addr, int count);
 /* 1 when a write to addr is allowed by the map (access W). */
 int			 regmap_e34_writable(int addr, int count);
+
+/*
+ * The text the map gives raw value raw of r ("4NBL (3P+N unbalanced)" for
+ * network_type 5) into buf; NULL when r has no enumeration or raw is not
+ * one of its values.
+ */
+const char		*regmap_value_text(const struct reg_def *r, int64_t raw,
+			    char *buf, size_t len);
 
 const char	*reg_type_name(enum reg_type);
 const char	*reg_conf_name(enum reg_conf);

@@ -2,7 +2,9 @@
  * report.h: the commissioning report a technician hands over, as Markdown
  * (to read) and CSV (to process), written side by side into export_dir:
  * commissioning-NAME-YYYYMMDDTHHMMSSZ.md and .csv. Both hold the meter's
- * identity and software version, the comm settings in use, the wiring check
+ * identity and software version, the metrology checksum CS the operator
+ * typed off the LCD (Meter screen, c), the comm settings in use, the wiring
+ * check
  * (preconditions, inferred Err codes, what the bus cannot tell), a snapshot
  * of every reading with its age, the bus statistics and the time.
  *
@@ -27,6 +29,7 @@ struct report_in {
 	const struct bus_view	*bv;		/* NULL: no bus statistics */
 	const struct commission	*cm;		/* NULL: evaluated from m */
 	const char		*finder;	/* finder outcome, or NULL */
+	const char		*cs;		/* CS typed off the LCD, or NULL */
 	int64_t			 now_ms;	/* monotonic, for ages */
 	int64_t			 wall_ms;	/* UTC ms since the epoch */
 };

@@ -67,4 +67,9 @@ extern const struct screen_ops screen_bus;
 extern const struct screen_ops screen_loadcurve;	/* issue 5 */
 extern const struct screen_ops screen_commission;	/* issue 5 */
 
+struct meter;
+/* The CS the operator typed on the Meter screen for a meter (c), or NULL:
+ * the commissioning report carries it (screen-meter.c). */
+const char	*screen_meter_cs(struct ui *, const struct meter *);
+
 #endif

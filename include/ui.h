@@ -115,6 +115,8 @@ const struct meter *ui_meter_at(const struct ui *, int index);
 /* The selected meter, or NULL when none is configured. */
 const struct meter *ui_meter(const struct ui *);
 void		 ui_select(struct ui *, int index);
+/* The private state of screen ops (its open()'s result), or NULL. */
+void		*ui_screen_state(struct ui *, const struct screen_ops *);
 /* Show the screen named name ("meter"); returns -1 if there is none. */
 int		 ui_show(struct ui *, const char *name);
 int64_t		 ui_now_ms(const struct ui *);

@@ -463,13 +463,16 @@ bus_rtu_drain(int fd, int net)
  * function and byte count and checked by CRC; a frame of another unit, or
  * one that does not fit the request, is a stray and the wait goes on. The
  * request ends at t0 + timeout + the reply's wire time whatever the peer
- * does: silence is a timeout; a frame that stops for longer than the byte
- * timeout, or is not whole by the deadline, is a corrupt one (CRC).
+ * does (an answer that began before then gets its own wire time and one
+ * byte timeout more): silence is a timeout; a frame that stops for longer
+ * than the byte timeout, or is not whole by the deadline, is a corrupt one
+ * (CRC).
  *
  * RTU over TCP (net): the same frames on a socket. The far line's wire
  * time, request and reply, is added to the deadline; a gateway may cut a
  * frame into segments as it pleases and the network may hold one back, so
- * there is no byte timeout: a frame must be whole by the deadline.
+ * there is no byte timeout between the pieces: a frame must be whole by
+ * the deadline (one that began in time, by the same extension).
  */
 static int
 bus_rtu_xfer(struct bus_link *l, int unit, struct bus_xfer *x, int64_t t0)
@@ -477,7 +480,8 @@ bus_rtu_xfer(struct bus_link *l, int unit, struct bus_xfer *x, int64_t t0)
 	uint8_t		 req[1 + 6 + 2 * BUS_MAX_WORDS + 2];
 	uint8_t		 buf[MODBUS_RTU_MAX_ADU_LENGTH + 8];
 	int		 fd = modbus_get_socket(l->ctx), n, len, r, have = 0;
-	int64_t		 rsp_us, deadline, gap_us, last_us = 0, until;
+	int64_t		 rsp_us, deadline, gap_us, last_us = 0, first_us = 0;
+	int64_t		 until;
 	uint16_t	 crc;
 	ssize_t		 got;
 	long		 ch = bus_char_us(l->conf);
@@ -493,7 +497,7 @@ bus_rtu_xfer(struct bus_link *l, int unit, struct bus_xfer *x, int64_t t0)
 	rsp_us = (int64_t)(3 + bus_rsp_len(x)) * ch;
 	deadline = t0 + (int64_t)l->timeout_ms * 1000 + rsp_us +
 	    (net ? (int64_t)n * ch : 0);
-	gap_us = net ? deadline - t0 : bus_byte_timeout_us(l->conf);
+	gap_us = bus_byte_timeout_us(l->conf);
 	if (bus_send_all(fd, req, n, net, deadline) == -1)
 		return bus_link_fail(l, strerror(errno), errno, x);
 	/* nothing to read before both frames and the turnaround passed */
@@ -528,7 +532,12 @@ bus_rtu_xfer(struct bus_link *l, int unit, struct bus_xfer *x, int64_t t0)
 			x->strays++;
 		}
 		until = deadline;
-		if (have > 0 && last_us + gap_us < until)
+		/* an answer that began in time may take its own wire time
+		 * (and one byte timeout of slack for a loaded host or a
+		 * bursty adapter) to arrive whole */
+		if (have > 0 && first_us + rsp_us + gap_us > until)
+			until = first_us + rsp_us + gap_us;
+		if (!net && have > 0 && last_us + gap_us < until)
 			until = last_us + gap_us;
 		if ((r = bus_wait_in(fd, until)) == -1)
 			return bus_link_fail(l, strerror(errno), errno, x);
@@ -551,6 +560,8 @@ bus_rtu_xfer(struct bus_link *l, int unit, struct bus_xfer *x, int64_t t0)
 			    strerror(errno), got == 0 ? (net ? ECONNRESET :
 			    EIO) : errno, x);
 		if (got > 0) {
+			if (have == 0 && first_us == 0)
+				first_us = bus_now_us();
 			have += (int)got;
 			x->rx_started = 1;
 			last_us = bus_now_us();

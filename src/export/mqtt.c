@@ -28,10 +28,10 @@
 #include <unistd.h>
 
 #include <ev.h>
-#include <mosquitto.h>
 
 #include "conf.h"
 #include "engine.h"
+#include "mosq-api.h"
 #include "err.h"
 #include "mqtt.h"
 
@@ -479,6 +479,10 @@ mqtt_open(void **state, struct ev_loop *loop, struct engine *eng,
 			snprintf(host, sizeof host, "localhost");
 		host[sizeof host - 1] = '\0';
 		snprintf(id, sizeof id, "countis-tui-%s", host);
+	}
+	if (mosq_api_load(e) == -1) {
+		mqtt_close(q);
+		return -1;
 	}
 	mosquitto_lib_init();
 	if ((q->mosq = mosquitto_new(id, true, q)) == NULL) {

@@ -32,12 +32,12 @@
 #include <sys/socket.h>
 
 #include <ev.h>
-#include <microhttpd.h>
 
 #include "conf.h"
 #include "engine.h"
 #include "log.h"
 #include "meter.h"
+#include "mhd-api.h"
 #include "prometheus.h"
 #include "regdecode.h"
 #include "regmap.h"
@@ -903,7 +903,8 @@ prom_open(void **state, struct ev_loop *loop, struct engine *eng,
 			goto nomem;
 		}
 	}
-	if (pc->listen != NULL && prom_http_start(p, pc->listen, e) == -1)
+	if (pc->listen != NULL && (mhd_api_load(e) == -1 ||
+	    prom_http_start(p, pc->listen, e) == -1))
 		goto fail;
 	period = prom_min_period_s(cfg);
 	ev_timer_init(&p->watchdog, prom_watchdog_cb, period, period);

@@ -81,6 +81,20 @@ report_where(enum reg_id first, enum reg_id last, char *buf, size_t len)
 	return buf;
 }
 
+/* The CS: no register has it; the operator reads it off the LCD. */
+static void
+report_row_cs(const struct report_in *in, report_emit_fn *emit, void *ctx)
+{
+	if (in->cs != NULL && in->cs[0] != '\0')
+		emit(ctx, "identity", "metrology_checksum_cs", in->cs, "",
+		    "typed by the operator from the meter's CS page (not "
+		    "readable over Modbus)");
+	else
+		emit(ctx, "identity", "metrology_checksum_cs", "", "",
+		    "not readable over Modbus: read it off the LCD (c on "
+		    "the Meter screen notes it)");
+}
+
 static void
 report_rows_identity(const struct report_in *in, report_emit_fn *emit,
     void *ctx)
@@ -91,6 +105,7 @@ report_rows_identity(const struct report_in *in, report_emit_fn *emit,
 	if (!id->done) {
 		emit(ctx, "identity", "identified", "no", "",
 		    "identification has not completed");
+		report_row_cs(in, emit, ctx);
 		return;
 	}
 	emit(ctx, "identity", "identified", id->is_e34 ? "COUNTIS E34" :
@@ -114,15 +129,14 @@ report_rows_identity(const struct report_in *in, report_emit_fn *emit,
 	emit(ctx, "identity", "table_version", buf, "",
 	    report_where(REG_JBUS_TABLE_VERSION, REG_JBUS_TABLE_VERSION, where,
 	    sizeof where));
-	emit(ctx, "identity", "metrology_checksum_cs", "", "",
-	    "not readable over Modbus: read it off the LCD");
+	report_row_cs(in, emit, ctx);
 }
 
 static void
 report_rows_comm(const struct report_in *in, report_emit_fn *emit, void *ctx)
 {
 	const struct bus_conf	*b = in->bus;
-	char			 buf[32];
+	char			 buf[32], ans[120];
 	const char		*why;
 
 	why = "the meter's own settings are not readable over Modbus: these "
@@ -149,8 +163,8 @@ report_rows_comm(const struct report_in *in, report_emit_fn *emit, void *ctx)
 	}
 	snprintf(buf, sizeof buf, "%d", b->timeout_ms);
 	emit(ctx, "comm", "timeout_ms", buf, "ms", "");
-	emit(ctx, "comm", "answering", in->m->status == MS_OK ? "yes" : "no",
-	    "", "");
+	emit(ctx, "comm", "answering", commission_answer_text(in->m, ans,
+	    sizeof ans) ? "yes" : "no", "", ans);
 	if (in->finder != NULL)
 		emit(ctx, "comm", "finder", in->finder, "", "");
 }

@@ -44,7 +44,7 @@ static const struct {
 static const char *const cm_check_labels[CM_NCHECKS] = {
 	[CM_CHECK_VOLTAGE] = "Voltage on each phase > 150 V",
 	[CM_CHECK_CURRENT] = "Current on each phase",
-	[CM_CHECK_PF] = "Power factor 0.6 < PF < 1",
+	[CM_CHECK_PF] = "Power factor 0.6 < |PF| < 1",
 	[CM_CHECK_I20] = "At least 20 A (20 % of Imax)",
 };
 
@@ -70,16 +70,94 @@ commission_err_remedy(int code)
 	return NULL;
 }
 
+/* Modbus exception codes (Modbus Application Protocol 1.1b3, 7). */
+static const char *const cm_exc_names[] = {
+	[1] = "illegal function",
+	[2] = "illegal data address",
+	[3] = "illegal data value",
+	[4] = "server device failure",
+	[5] = "acknowledge",
+	[6] = "server device busy",
+	[8] = "memory parity error",
+	[10] = "gateway path unavailable",
+	[11] = "gateway target failed to respond",
+};
+
+const char *
+commission_exception_name(int code)
+{
+	if (code < 0 || (size_t)code >= sizeof cm_exc_names /
+	    sizeof cm_exc_names[0] || cm_exc_names[code] == NULL)
+		return "unknown code";
+	return cm_exc_names[code];
+}
+
+int
+commission_answer_text(const struct meter *m, char *buf, size_t len)
+{
+	const struct meter_ident	*id = &m->ident;
+	const char			*name;
+	int				 k, best;
+
+	switch (m->status) {
+	case MS_OK:
+		snprintf(buf, len, "answers");
+		return 1;
+	case MS_EXCEPTION:
+		snprintf(buf, len, "answers with exception %02X (%s)",
+		    (unsigned)m->exc_code, commission_exception_name(m->exc_code));
+		return 1;
+	case MS_NOT_E34:
+		name = id->ext_name[0] ? id->ext_name : id->product_name[0] ?
+		    id->product_name : id->vendor[0] ? id->vendor : NULL;
+		if (name != NULL) {
+			snprintf(buf, len, "answers, but is not an E34: %s",
+			    name);
+			return 1;
+		}
+		/* identification was refused: say with what */
+		for (k = 1, best = 0; k < STATS_EXC_MAX; k++)
+			if (m->stats.exceptions[k] > m->stats.exceptions[best])
+				best = k;
+		if (best > 0)
+			snprintf(buf, len, "answers with exception %02X (%s): "
+			    "not an E34", (unsigned)best,
+			    commission_exception_name(best));
+		else
+			snprintf(buf, len, "answers, but is not an E34");
+		return 1;
+	case MS_CRC:
+		snprintf(buf, len, "answers with corrupt frames (CRC)%s",
+		    m->offline ? ", offline" : "");
+		return 1;
+	case MS_TIMEOUT:
+		snprintf(buf, len, "does NOT answer (timeout%s)", m->offline ?
+		    ", offline" : "");
+		return 0;
+	case MS_IO:
+		snprintf(buf, len, "cannot be reached (I/O error on the line)");
+		return 0;
+	case MS_UNKNOWN:
+		break;
+	}
+	snprintf(buf, len, m->cycles == 0 ? "not polled yet" :
+	    "is being identified");
+	return 0;
+}
+
 const char *
 commission_state_word(enum cm_state s)
 {
 	return s == CM_PASS ? "ok" : s == CM_FAIL ? "FAIL" : "?";
 }
 
-/* One precondition over three phases: pass(value) per phase, text each. */
+/*
+ * One precondition over three phases: pass(value) per phase, text each;
+ * with absval the text shows |value|, when the check judges |value|.
+ */
 static void
 cm_check_phases(struct cm_check *c, const int *has, const double *val,
-    int (*pass)(double), int decimals, const char *unit)
+    int (*pass)(double), int decimals, const char *unit, int absval)
 {
 	char	part[40];
 	size_t	len = 0;
@@ -93,7 +171,7 @@ cm_check_phases(struct cm_check *c, const int *has, const double *val,
 		} else {
 			nfail += !pass(val[n]);
 			snprintf(part, sizeof part, "L%d %.*f%s", n + 1,
-			    decimals, val[n], unit);
+			    decimals, absval ? fabs(val[n]) : val[n], unit);
 		}
 		len += (size_t)snprintf(c->detail + len, sizeof c->detail - len,
 		    "%s%s", n ? "  " : "", part);
@@ -152,13 +230,13 @@ commission_from_values(const struct cm_inputs *in, const struct wiring_diag *d,
 	for (k = 0; k < CM_NCHECKS; k++)
 		c->checks[k].label = cm_check_labels[k];
 	cm_check_phases(&c->checks[CM_CHECK_VOLTAGE], in->has_v, in->v,
-	    cm_pass_v, 1, " V");
+	    cm_pass_v, 1, " V", 0);
 	cm_check_phases(&c->checks[CM_CHECK_CURRENT], in->has_i, in->i,
-	    cm_pass_i, 2, " A");
+	    cm_pass_i, 2, " A", 0);
 	cm_check_phases(&c->checks[CM_CHECK_PF], in->has_pf, in->pf,
-	    cm_pass_pf, 3, "");
+	    cm_pass_pf, 3, "", 1);
 	cm_check_phases(&c->checks[CM_CHECK_I20], in->has_i, in->i,
-	    cm_pass_i20, 1, " A");
+	    cm_pass_i20, 1, " A", 0);
 	c->preconditions = CM_PASS;
 	for (k = 0; k < CM_NCHECKS; k++) {
 		if (c->checks[k].state == CM_FAIL)

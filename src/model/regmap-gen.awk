@@ -1,8 +1,9 @@
 # regmap-gen.awk: compile data/e34-register-map.tsv into C.
 #   awk -v out=ids -f regmap-gen.awk map.tsv   > regmap-ids.h
 #   awk -v out=table -f regmap-gen.awk map.tsv > regmap-e34.c
-# Every fact (address, count, type, unit, scale, access, confidence) comes from
-# the TSV; this script only spells it in C. An unexpected type, scale or
+# Every fact (address, count, type, unit, scale, access, confidence, the human
+# label and the enumeration values) comes from the TSV; this script only
+# spells it in C. A row without a label stops the build. An unexpected type, scale or
 # confidence stops the build with the TSV line number.
 BEGIN { FS = "\t"; n = 0 }
 function die(msg) { printf("%s:%d: %s\n", FILENAME, NR, msg) > "/dev/stderr"; failed = 1; exit 1 }
@@ -38,12 +39,16 @@ function access(a) {
 	die("unknown access '" a "'")
 }
 NR == 1 {
-	if ($1 != "address" || $4 != "type" || $6 != "scale" || $10 != "name" || $12 != "confidence")
+	if ($1 != "address" || $4 != "type" || $6 != "scale" || $10 != "name" || $12 != "confidence" ||
+	    $14 != "label" || $15 != "values")
 		die("unexpected header")
 	next
 }
 {
-	if (NF < 13) die("expected 13 columns, got " NF)
+	if (NF != 15) die("expected 15 columns, got " NF)
+	if ($14 == "" || $14 == "-") die("no label for " $10)
+	vals = ($15 == "-") ? "" : $15
+	if (vals != "" && vals !~ /^-?[0-9]+=[^;=]+(;-?[0-9]+=[^;=]+)*$/) die("values '" vals "': expected N=text;N=text")
 	id = "REG_" toupper($10)
 	gsub(/[^A-Z0-9_]/, "_", id)
 	if (id in seen) die("duplicate name " $10)
@@ -53,9 +58,9 @@ NR == 1 {
 	cnt = ($3 == "-") ? 0 : $3 + 0
 	unit = ($5 == "-") ? "" : $5
 	sexp = scale($6)
-	row[n] = sprintf("\t[%s] = { %s, %s, %d, %d, %s, %s, %d, %d, %s, %s, %s,\n\t    %s,\n\t    %s, %s },",
+	row[n] = sprintf("\t[%s] = { %s, %s, %d, %d, %s, %s, %d, %d, %s, %s, %s,\n\t    %s,\n\t    %s, %s,\n\t    %s, %s },",
 	    id, id, cstr($10), addr, cnt, ctype($4), cstr(unit), has, sexp, access($8),
-	    cstr($7), cstr($9), cstr($11), cconf($12), cstr($13))
+	    cstr($7), cstr($9), cstr($11), cconf($12), cstr($13), cstr($14), cstr(vals))
 	ids[n] = id
 	n++
 }

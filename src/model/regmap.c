@@ -8,7 +8,9 @@
  * blocks to read is the engine's.
  */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <strings.h>
 
 #include "regmap.h"
@@ -72,6 +74,27 @@ regmap_by_name(const char *name)
 	for (i = 0; i < regmap_e34_len; i++) {
 		if (strcasecmp(regmap_e34[i].name, name) == 0)
 			return &regmap_e34[i];
+	}
+	return NULL;
+}
+
+const char *
+regmap_value_text(const struct reg_def *r, int64_t raw, char *buf, size_t len)
+{
+	const char	*p, *end;
+	char		*eq;
+	long long	 v;
+
+	if (r == NULL || r->values == NULL || len == 0)
+		return NULL;
+	for (p = r->values; *p != '\0'; p = *end == ';' ? end + 1 : end) {
+		if ((end = strchr(p, ';')) == NULL)
+			end = p + strlen(p);
+		v = strtoll(p, &eq, 10);
+		if (eq == p || *eq != '=' || v != raw)
+			continue;
+		snprintf(buf, len, "%.*s", (int)(end - eq - 1), eq + 1);
+		return buf;
 	}
 	return NULL;
 }

@@ -444,6 +444,7 @@ cms_report(struct cm_screen *s, const struct meter *m)
 		    s->finder_fix);
 		in.finder = finder;
 	}
+	in.cs = screen_meter_cs(s->ui, m);
 	in.now_ms = engine_now_ms();
 	in.wall_ms = engine_wall_ms();
 	if (report_write(&in, s->ui->cfg->export_dir, s->report_md,
@@ -507,19 +508,36 @@ cms_draw_comm(struct cm_screen *s, WINDOW *win, int y, const struct meter *m)
 	struct ui		*ui = s->ui;
 	const struct bus_conf	*b = &ui->cfg->buses[m->conf->bus];
 	struct cm_finder_plan	 p;
-	char			 total[32], eta[32], name[32];
+	char			 total[32], eta[32], name[32], ans[120];
+	char			 line[300];
+	const char		*note;
+	char			*p0;
+	int			 w = getmaxx(win);
 
-	if (b->type == BUS_TCP)
-		widget_printf(win, y++, 1, 0, ui_attr(ui, TH_NORMAL), ui->utf8,
-		    "Comm: Modbus TCP %s:%d, unit %d, %s", b->host, b->port,
-		    m->conf->address, m->status == MS_OK ? "answering" :
-		    "not answering");
-	else
-		widget_printf(win, y++, 1, 0, ui_attr(ui, TH_NORMAL), ui->utf8,
-		    "Comm: %d 8%c%d unit %d %s (the meter's own settings are "
-		    "not readable)", b->baud, b->parity, b->stop_bits,
-		    m->conf->address, m->status == MS_OK ? "answers" :
-		    "does NOT answer");
+	/* what the unit answers, never cut: the note goes first */
+	commission_answer_text(m, ans, sizeof ans);
+	if (b->type == BUS_TCP) {
+		snprintf(line, sizeof line, "Comm: Modbus TCP %s:%d, unit %d %s",
+		    b->host, b->port, m->conf->address, ans);
+		note = "";
+	} else {
+		snprintf(line, sizeof line, "Comm: %d 8%c%d, unit %d %s",
+		    b->baud, b->parity, b->stop_bits, m->conf->address, ans);
+		note = " (the meter's own settings are not readable)";
+	}
+	if (widget_text_width(line) + widget_text_width(note) <= w - 2)
+		snprintf(line + strlen(line), sizeof line - strlen(line), "%s",
+		    note);
+	if (widget_text_width(line) > w - 2 && (p0 = strstr(line, ans)) !=
+	    NULL && p0 > line) {
+		/* narrow: the answer on a line of its own */
+		p0[-1] = '\0';
+		widget_put(win, y++, 1, 0, ui_attr(ui, TH_NORMAL), ui->utf8,
+		    line);
+		widget_put(win, y++, 3, 0, ui_attr(ui, TH_WARN), ui->utf8, ans);
+	} else
+		widget_put(win, y++, 1, 0, ui_attr(ui, m->status == MS_OK ?
+		    TH_NORMAL : TH_WARN), ui->utf8, line);
 	if (s->job == CMS_FINDER) {
 		commission_setting_name(&s->plan.s[s->fi], name, sizeof name);
 		widget_fmt_period(total, sizeof total, s->plan.total_ms);

@@ -46,6 +46,7 @@ struct lc_screen {
 	enum chart_style	 style;
 	int			 width;		/* chart columns last drawn */
 	char			 exported[4200];	/* last export's path */
+	int			 nexported;		/* ... and its records */
 };
 
 static void *
@@ -290,6 +291,36 @@ out:
 	free(mark);
 }
 
+/*
+ * "exported 665 records to ./loadcurve-kitchen-20260101T120000Z.csv"; when
+ * narrow, the file name stays whole and the directory is cut in its middle.
+ */
+static void
+lc_draw_exported(struct lc_screen *s, WINDOW *win, int y, int w)
+{
+	struct ui	*ui = s->ui;
+	char		 line[4400], dir[4200], fit[4200];
+	const char	*base = strrchr(s->exported, '/');
+	int		 room;
+
+	snprintf(line, sizeof line, "exported %d records to %s", s->nexported,
+	    s->exported);
+	if (widget_text_width(line) > w - 2 && base != NULL) {
+		snprintf(dir, sizeof dir, "%.*s", (int)(base - s->exported),
+		    s->exported);
+		snprintf(line, sizeof line, "exported %d records: %s in ",
+		    s->nexported, base + 1);
+		room = w - 2 - widget_text_width(line);
+		if (room < 4)
+			room = 4;
+		widget_fit_middle(fit, sizeof fit, dir, room, ui->utf8,
+		    ui->g->ellipsis);
+		snprintf(line + strlen(line), sizeof line - strlen(line), "%s",
+		    fit);
+	}
+	widget_put(win, y, 1, 0, ui_attr(ui, TH_OK), ui->utf8, line);
+}
+
 static void
 lc_draw(void *arg, struct ui *ui, WINDOW *win)
 {
@@ -307,8 +338,7 @@ lc_draw(void *arg, struct ui *ui, WINDOW *win)
 	c = lc_curve_shown(s, m);
 	y = lc_draw_head(s, win, m, c);
 	if (s->exported[0] != '\0' && c != NULL)
-		widget_printf(win, y++, 1, 0, ui_attr(ui, TH_OK), ui->utf8,
-		    "exported: %s", s->exported);
+		lc_draw_exported(s, win, y++, w);
 	if (c != NULL)
 		lc_draw_chart(s, win, y, h, w, c);
 }
@@ -337,8 +367,9 @@ lc_load(struct lc_screen *s, const struct meter *m)
 static void
 lc_export(struct lc_screen *s, const struct meter *m, const struct lc_curve *c)
 {
-	struct err	e = { "", 0 };
-	int		n;
+	struct err	 e = { "", 0 };
+	const char	*base;
+	int		 n;
 
 	if (c == NULL || c->n == 0) {
 		ui_message(s->ui, "nothing to export: Enter reads the curve");
@@ -349,8 +380,14 @@ lc_export(struct lc_screen *s, const struct meter *m, const struct lc_curve *c)
 	if (n < 0) {
 		s->exported[0] = '\0';
 		ui_message(s->ui, "export failed: %s", e.msg);
-	} else
-		ui_message(s->ui, "exported %d records to %s", n, s->exported);
+	} else {
+		/* the status line is short: the file's name; the line above
+		 * the chart gives the count and the directory too */
+		s->nexported = n;
+		base = strrchr(s->exported, '/');
+		ui_message(s->ui, "exported %s", base != NULL ? base + 1 :
+		    s->exported);
+	}
 }
 
 /* Move the cursor by dc columns, scrolling the window at its edges. */

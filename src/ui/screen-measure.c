@@ -8,6 +8,13 @@
  * does not poll are hidden until 'a' shows them. Scrolls when taller than
  * the window.
  *
+ * A row is named by the map's human label ("Ea- last month kWh") and a
+ * code the map enumerates is shown decoded ("5 4NBL (3P+N unbalanced)").
+ * A cursor (Up/Down) selects a row; the bottom line gives its register:
+ * the map's raw name, address, type and confidence. A value that is not
+ * fresh carries its age in words ("old: 2m05s"), so it survives a
+ * terminal without colours.
+ *
  * Energies come first from the 10 Wh registers (2 decimals); "/1" marks the
  * 1 kWh copies and "/16b" the 16-bit MWh ones.
  *
@@ -113,8 +120,8 @@ static const struct mrow measure_table[] = {
 
 static const struct screen_help measure_help[] = {
 	{ "a", "show / hide the registers the engine does not poll" },
-	{ "Up Down j k", "scroll a line" },
-	{ "PgUp PgDn", "scroll a page" },
+	{ "Up Down j k", "select a row (its register below)" },
+	{ "PgUp PgDn", "a page up / down" },
 	{ "Home End", "top / bottom" },
 	{ NULL, NULL }
 };
@@ -128,6 +135,7 @@ struct measure {
 	int		 show_all;	/* 'a': show those too */
 	int		 top;
 	int		 page;
+	int		 sel;		/* cursor, index into vis */
 };
 
 static int
@@ -220,6 +228,8 @@ measure_close(void *arg)
 static int
 measure_numeric(const struct reg_def *d)
 {
+	if (d->values[0] != '\0')
+		return 0;	/* a code: its min or average means nothing */
 	switch (d->type) {
 	case REG_T_U8:
 	case REG_T_U16:
@@ -254,12 +264,12 @@ struct mcols {
 static void
 measure_geometry(int cols, struct mcols *c)
 {
-	/* the map's longest names (comboard_version_revision) whole from
-	 * 120 columns; narrower, they are cut in the middle */
-	c->wname = cols >= 120 ? 26 : 14;
-	c->wval = cols >= 120 ? 20 : 12;
+	/* the map's longest labels (26 characters) whole from 120 columns;
+	 * narrower, they are cut in the middle */
+	c->wname = cols >= 120 ? 26 : 18;
+	c->wval = cols >= 120 ? 20 : 11;
 	c->wunit = 5;
-	c->wnum = cols >= 120 ? 12 : 10;
+	c->wnum = cols >= 120 ? 12 : 9;
 	c->name = 1;
 	c->value = c->name + c->wname + 1;
 	c->unit = c->value + c->wval + 1;
@@ -280,6 +290,18 @@ measure_fmt_raw(char *buf, size_t len, int64_t raw, const struct reg_def *d,
 		snprintf(buf, len, "?");
 }
 
+/* "old: 2m05s" where the trend would be: the age in words, for any terminal. */
+static void
+measure_age(struct ui *ui, WINDOW *win, int y, const struct mcols *c,
+    int64_t age)
+{
+	char	buf[32];
+
+	widget_fmt_age(buf, sizeof buf, age);
+	widget_printf(win, y, c->spark, c->wspark, ui_attr(ui, TH_STALE),
+	    ui->utf8, "old: %s", buf);
+}
+
 /* Min, max, average since start and the sparkline of one register. */
 static void
 measure_stats(struct ui *ui, WINDOW *win, int y, const struct mcols *c,
@@ -292,11 +314,8 @@ measure_stats(struct ui *ui, WINDOW *win, int y, const struct mcols *c,
 	int	n;
 	attr_t	a = ui_attr(ui, TH_UNIT);
 
-	if (uv == UV_STALE && age >= 0) {
-		widget_fmt_age(buf, sizeof buf, age);
-		widget_printf(win, y, c->spark, c->wspark, ui_attr(ui, TH_STALE),
-		    ui->utf8, "old: %s", buf);
-	}
+	if (uv == UV_STALE && age >= 0)
+		measure_age(ui, win, y, c, age);
 	if (smp == NULL || smp->n == 0 || !measure_numeric(d))
 		return;
 	measure_fmt_raw(buf, sizeof buf, smp->min, d, shift);
@@ -313,26 +332,53 @@ measure_stats(struct ui *ui, WINDOW *win, int y, const struct mcols *c,
 		    ui_attr(ui, TH_SPARK), ui->utf8);
 }
 
+/* Code raw of d with the map's meaning: "5 4NBL (3P+N unbalanced)". */
+static void
+measure_decode(const struct meter *m, enum reg_id id, const struct reg_def *d,
+    enum ui_val uv, char *val, size_t len)
+{
+	const struct reg_sample	*smp = meter_get(m, id);
+	char			 text[64];
+
+	if ((uv != UV_FRESH && uv != UV_STALE) || smp == NULL ||
+	    d->values[0] == '\0')
+		return;
+	if (regmap_value_text(d, smp->v.raw, text, sizeof text) != NULL)
+		snprintf(val, len, "%lld %s", (long long)smp->v.raw, text);
+	else
+		snprintf(val, len, "%lld (not in the map)",
+		    (long long)smp->v.raw);
+}
+
+/* A row's name: its own, else the map's label; '~' when inferred. */
+static const char *
+measure_row_name(const struct mrow *r, const struct reg_def *d)
+{
+	return r->label != NULL ? r->label : d->label;
+}
+
 static void
 measure_draw_reg(struct ui *ui, WINDOW *win, int y, const struct mcols *c,
-    const struct meter *m, const struct mrow *r)
+    const struct meter *m, const struct mrow *r, int selected)
 {
 	enum reg_id		 id = ui_reg_pick(m, r->id, r->alt);
 	const struct reg_def	*d = regmap_get(id);
-	char			 val[48], name[48], label[64];
+	char			 val[96], name[48], label[64];
 	enum ui_val		 uv;
 	int64_t			 age;
 	int			 inferred = d->conf == CONF_INFERRED, vw;
 	attr_t			 va;
 
-	/* names of the map differ at their end: cut in the middle */
+	/* labels of the map differ at their end: cut in the middle */
 	snprintf(name, sizeof name, "%s%s", inferred ? "~" : "",
-	    r->label != NULL ? r->label : d->name);
+	    measure_row_name(r, d));
 	widget_fit_middle(label, sizeof label, name, c->wname, ui->utf8,
 	    ui->g->ellipsis);
 	widget_put(win, y, c->name, c->wname, ui_attr(ui, inferred ?
-	    TH_INFERRED : TH_NORMAL), ui->utf8, label);
+	    TH_INFERRED : TH_NORMAL) | (selected ? A_REVERSE : 0), ui->utf8,
+	    label);
 	uv = ui_reg_text(ui, m, id, r->shift, val, sizeof val, &age);
+	measure_decode(m, id, d, uv, val, sizeof val);
 	va = ui_attr(ui, uv == UV_FRESH ? TH_VALUE : TH_STALE);
 	vw = widget_text_width(val);
 	if (vw > c->wval && !measure_numeric(d)) {
@@ -382,42 +428,81 @@ measure_draw_clock(struct ui *ui, WINDOW *win, int y, const struct mcols *c,
 			age = a;
 	}
 	stale = age > ui_reg_stale_ms(ui, m, REG_DAY) || m->status != MS_OK;
+	if (stale)
+		measure_age(ui, win, y, c, age);
 	snprintf(buf, sizeof buf, "%s%04lld-%02lld-%02lld %02lld:%02lld:%02lld",
 	    v[2] < 100 ? "~" : "", (long long)(v[2] < 100 ? v[2] + 2000 : v[2]),
 	    (long long)v[1], (long long)v[0], (long long)v[3], (long long)v[4],
 	    (long long)v[5]);
 	widget_put(win, y, c->value, 0, ui_attr(ui, stale ? TH_STALE :
 	    TH_VALUE), ui->utf8, buf);
-	widget_put(win, y, c->max + 2, 0, ui_attr(ui, TH_INFERRED), ui->utf8,
-	    getmaxx(win) - c->max - 2 >= 40 ?
+	widget_put(win, y, c->max + 2, stale ? c->spark - c->max - 3 : 0,
+	    ui_attr(ui, TH_INFERRED), ui->utf8,
+	    getmaxx(win) - c->max - 2 >= 40 && !stale ?
 	    "meter local time; year encoding inferred" :
 	    "local time; year inferred");
 }
 
 static void
 measure_draw_row(struct ui *ui, WINDOW *win, int y, const struct mcols *c,
-    const struct meter *m, const struct mrow *r)
+    const struct meter *m, const struct mrow *r, int selected)
 {
 	const struct reg_def	*d;
+	attr_t			 sa = selected ? A_REVERSE : 0;
 
 	switch (r->kind) {
 	case MR_GROUP:
-		widget_put(win, y, 0, 0, ui_attr(ui, TH_HEADER), ui->utf8,
+		widget_put(win, y, 0, 0, ui_attr(ui, TH_HEADER) | sa, ui->utf8,
 		    r->label);
 		break;
 	case MR_REG:
-		measure_draw_reg(ui, win, y, c, m, r);
+		measure_draw_reg(ui, win, y, c, m, r, selected);
 		break;
 	case MR_CLOCK:
 		measure_draw_clock(ui, win, y, c, m);
+		if (selected)
+			mvwchgat(win, y, c->name, c->wname, A_REVERSE,
+			    PAIR_NUMBER(ui_attr(ui, TH_INFERRED)), NULL);
 		break;
 	case MR_NOTE:
 		d = regmap_get(r->id);
-		widget_printf(win, y, c->name, 0, ui_attr(ui, TH_INFERRED),
+		widget_printf(win, y, c->name, 0, ui_attr(ui, TH_INFERRED) | sa,
 		    ui->utf8, "?%s: not readable over Modbus (no register)",
-		    r->label != NULL ? r->label : d->name);
+		    measure_row_name(r, d));
 		break;
 	}
+}
+
+/*
+ * The selected row's register, from the map: "Ea- last month (kWh):
+ * Ea_minus_month_prev 0x9032 U32 kWh confirmed-E34 S1". The raw name stays
+ * reachable here when the rows show labels.
+ */
+static void
+measure_draw_detail(struct ui *ui, WINDOW *win, int y, const struct meter *m,
+    const struct mrow *r)
+{
+	const struct reg_def	*d;
+	char			 where[24];
+
+	if (r->kind == MR_GROUP) {
+		widget_printf(win, y, 1, 0, ui_attr(ui, TH_UNIT), ui->utf8,
+		    "%s: Up/Down select a register for its map row", r->label);
+		return;
+	}
+	d = regmap_get(r->kind == MR_REG ? ui_reg_pick(m, r->id, r->alt) :
+	    r->id);
+	if (r->kind == MR_CLOCK)
+		snprintf(where, sizeof where, "0x%04X..0x%04X", d->addr,
+		    regmap_get(REG_SECOND)->addr);
+	else if (d->addr >= 0)
+		snprintf(where, sizeof where, "0x%04X", d->addr);
+	else
+		snprintf(where, sizeof where, "no register");
+	widget_printf(win, y, 1, 0, ui_attr(ui, TH_UNIT), ui->utf8,
+	    "%s = %s  %s %s %s  %s  %s", measure_row_name(r, d),
+	    r->kind == MR_CLOCK ? "day..second" : d->name, where,
+	    reg_type_name(d->type), d->unit, reg_conf_name(d->conf), d->source);
 }
 
 /* A register row the engine's plan never reads: not polled. */
@@ -458,14 +543,32 @@ measure_visible(struct measure *s, const struct ui *ui)
 	}
 }
 
+/* Keep the cursor in the rows and on the page. */
+static void
+measure_clamp(struct measure *s, int rows)
+{
+	if (s->sel > s->nvis - 1)
+		s->sel = s->nvis - 1;
+	if (s->sel < 0)
+		s->sel = 0;
+	if (s->top > s->sel)
+		s->top = s->sel;
+	if (s->top < s->sel - rows + 1)
+		s->top = s->sel - rows + 1;
+	if (s->top > s->nvis - rows)
+		s->top = s->nvis - rows;
+	if (s->top < 0)
+		s->top = 0;
+}
+
 static void
 measure_draw(void *arg, struct ui *ui, WINDOW *win)
 {
 	struct measure		*s = arg;
 	const struct meter	*m = ui_meter(ui);
 	struct mcols		 c;
-	char			 st[32], line[200], label[128];
-	int			 h = getmaxy(win), y, i, rows;
+	char			 st[32], line[200], label[128], right[48];
+	int			 h = getmaxy(win), y, i, i0, rows, x, room;
 	attr_t			 ha = ui_attr(ui, TH_HEADER);
 	enum theme_elem		 el;
 
@@ -478,8 +581,8 @@ measure_draw(void *arg, struct ui *ui, WINDOW *win)
 	snprintf(line, sizeof line, "%s  %s/%d  ", ui_fit(ui, label,
 	    sizeof label, m->conf->label, getmaxx(win) / 3),
 	    ui->cfg->buses[m->conf->bus].name, m->conf->address);
-	i = widget_put(win, 0, 1, 0, ha, ui->utf8, line);
-	widget_put(win, 0, 1 + i, 0, ui_attr(ui, el), ui->utf8, st);
+	i0 = widget_put(win, 0, 1, 0, ha, ui->utf8, line);
+	widget_put(win, 0, 1 + i0, 0, ui_attr(ui, el), ui->utf8, st);
 	measure_geometry(getmaxx(win), &c);
 	widget_put(win, 1, c.name, c.wname, ha, ui->utf8, "Register");
 	widget_put_right(win, 1, c.value, c.wval, ha, ui->utf8, "Value");
@@ -489,27 +592,37 @@ measure_draw(void *arg, struct ui *ui, WINDOW *win)
 	widget_put_right(win, 1, c.avg, c.wnum, ha, ui->utf8, "Average");
 	widget_put(win, 1, c.spark, c.wspark, ha, ui->utf8, "Trend");
 	measure_visible(s, ui);
-	rows = h - 2;
-	s->page = rows > 1 ? rows : 1;
-	if (s->top > s->nvis - rows)
-		s->top = s->nvis - rows;
-	if (s->top < 0)
-		s->top = 0;
-	for (i = s->top, y = 2; i < s->nvis && y < h; i++, y++)
-		measure_draw_row(ui, win, y, &c, m, &s->rows[s->vis[i]]);
-	line[0] = '\0';
-	if (s->hidden > 0)
-		snprintf(line, sizeof line, "%d unpolled hidden (a)  ",
-		    s->hidden);
-	else if (s->show_all)
-		snprintf(line, sizeof line, "unpolled shown (a)  ");
+	rows = h - 3;			/* header, column titles, detail */
+	if (rows < 1)
+		rows = 1;
+	s->page = rows;
+	measure_clamp(s, rows);
+	for (i = s->top, y = 2; i < s->nvis && y < h - 1; i++, y++)
+		measure_draw_row(ui, win, y, &c, m, &s->rows[s->vis[i]],
+		    i == s->sel);
+	if (s->sel < s->nvis)
+		measure_draw_detail(ui, win, h - 1, m, &s->rows[s->vis[s->sel]]);
+	/* the right of the header, after the state: the state is never cut,
+	 * the position goes before the unpolled count */
+	x = 1 + i0 + widget_text_width(st) + 2;
+	room = getmaxx(win) - x - 1;
+	line[0] = right[0] = '\0';
 	if (s->nvis > rows)
-		snprintf(line + strlen(line), sizeof line - strlen(line),
-		    "%d-%d of %d ", s->top + 1, s->top + rows < s->nvis ?
-		    s->top + rows : s->nvis, s->nvis);
-	if (line[0] != '\0')
-		widget_put_right(win, 0, getmaxx(win) - 41, 40, ui_attr(ui,
-		    TH_UNIT), ui->utf8, line);
+		snprintf(right, sizeof right, "%d-%d of %d", s->top + 1,
+		    s->top + rows < s->nvis ? s->top + rows : s->nvis, s->nvis);
+	if (s->hidden > 0)
+		snprintf(line, sizeof line, "%d unpolled hidden (a)%s%s",
+		    s->hidden, right[0] ? "  " : "", right);
+	else if (s->show_all)
+		snprintf(line, sizeof line, "unpolled shown (a)%s%s",
+		    right[0] ? "  " : "", right);
+	else
+		snprintf(line, sizeof line, "%s", right);
+	if (widget_text_width(line) > room)
+		snprintf(line, sizeof line, "%s", right);
+	if (line[0] != '\0' && widget_text_width(line) <= room)
+		widget_put_right(win, 0, x, room, ui_attr(ui, TH_UNIT),
+		    ui->utf8, line);
 }
 
 static enum screen_key
@@ -520,20 +633,17 @@ measure_key(void *arg, struct ui *ui, int key)
 	/* keys typed right after switching here come before any draw: the
 	 * rows and the page as the draw will have them */
 	measure_visible(s, ui);
-	if (ui->body != NULL && getmaxy(ui->body) > 3)
-		s->page = getmaxy(ui->body) - 2;
+	if (ui->body != NULL && getmaxy(ui->body) > 4)
+		s->page = getmaxy(ui->body) - 3;
 	else if (s->page < 1)
 		s->page = 1;
 	if (key == 'a') {
 		s->show_all = !s->show_all;
-		s->top = 0;
-	} else if (!widget_scroll_key(key, &s->top, s->page, s->nvis))
+		s->top = s->sel = 0;
+	} else if (!widget_scroll_key(key, &s->sel, s->page, s->nvis - 1))
 		return SCREEN_IGNORED;
-	if (s->top < 0)
-		s->top = 0;
-	if (s->top > s->nvis - 1)
-		s->top = s->nvis > 0 ? s->nvis - 1 : 0;
-	return SCREEN_HANDLED;	/* draw clamps to the window */
+	measure_clamp(s, s->page);
+	return SCREEN_HANDLED;
 }
 
 const struct screen_ops screen_measure = {

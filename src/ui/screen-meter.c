@@ -551,6 +551,17 @@ meter_modal(const void *arg)
 	return s->prompt.active;
 }
 
+const char *
+screen_meter_cs(struct ui *ui, const struct meter *m)
+{
+	const struct meter_screen	*s = ui_screen_state(ui, &screen_meter);
+
+	if (s == NULL || m == NULL || m->index < 0 || m->index >= s->nmeters ||
+	    s->cs[m->index][0] == '\0')
+		return NULL;
+	return s->cs[m->index];
+}
+
 const struct screen_ops screen_meter = {
 	.name = "meter",
 	.title = "Meter",

@@ -221,13 +221,14 @@ int
 ui_write_draw(struct ui_write *w, WINDOW *win)
 {
 	struct ui	*ui = w->ui;
-	char		 name[160], l1[200], l2[200], l3[200], mc[64];
-	int		 rows, cols, bw, bh = 7, y, x, r, t[6];
+	char		 name[160], l1[200], l2[200], l3[200], l4[200], mc[64];
+	int		 rows, cols, bw, bh = 8, y, x, r, t[6];
 	attr_t		 a = ui_attr(ui, TH_PROMPT);
 
 	if (w->step == UW_IDLE)
 		return 0;
 	ui_write_name(ui, w->meter, name, sizeof name);
+	l4[0] = '\0';
 	switch (w->step) {
 	case UW_PICK_TARIFF:
 		snprintf(l1, sizeof l1, "Select the tariff of %s", name);
@@ -247,9 +248,11 @@ ui_write_draw(struct ui_write *w, WINDOW *win)
 		ui_write_meter_clock(w, mc, sizeof mc);
 		snprintf(l1, sizeof l1, "Set the clock of %s?", name);
 		snprintf(l2, sizeof l2, "To %04d-%02d-%02d %02d:%02d:%02d (this "
-		    "console's local time); meter: %s.", t[2], t[1], t[0],
-		    t[3], t[4], t[5], mc);
-		snprintf(l3, sizeof l3, "y writes the time at that moment; any "
+		    "console's local time).", t[2], t[1], t[0], t[3], t[4],
+		    t[5]);
+		/* a line of its own: never cut at 80 columns */
+		snprintf(l3, sizeof l3, "The meter's clock reads %s.", mc);
+		snprintf(l4, sizeof l4, "y writes the time at that moment; any "
 		    "other key cancels.");
 		break;
 	}
@@ -267,5 +270,6 @@ ui_write_draw(struct ui_write *w, WINDOW *win)
 	widget_put(win, y + 2, x + 2, bw - 4, a | A_BOLD, ui->utf8, l1);
 	widget_put(win, y + 3, x + 2, bw - 4, a, ui->utf8, l2);
 	widget_put(win, y + 4, x + 2, bw - 4, a, ui->utf8, l3);
+	widget_put(win, y + 5, x + 2, bw - 4, a, ui->utf8, l4);
 	return 1;
 }

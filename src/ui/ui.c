@@ -442,6 +442,17 @@ ui_switch(struct ui *ui, int i)
 	ui_log(ui, "screen %s", screens[i]->name);
 }
 
+void *
+ui_screen_state(struct ui *ui, const struct screen_ops *ops)
+{
+	int	i;
+
+	for (i = 0; i < NSCREENS; i++)
+		if (screens[i] == ops)
+			return ui->state[i];
+	return NULL;
+}
+
 int
 ui_show(struct ui *ui, const char *name)
 {

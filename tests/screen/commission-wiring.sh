@@ -3,7 +3,8 @@
 # (issue 5) against countis-sim units with one fault each: a healthy unit
 # shows Err 0, reversed=2 shows Err 2 with its fix, vn-swap=1 shows Err 7,
 # phase-loss=3 shows phase 3 absent (and the voltage precondition failing);
-# the leaflet's preconditions are listed; the screen says the meter's own
+# the leaflet's preconditions are listed (the PF one as |PF|, shown as |PF|
+# on a reversed phase); the screen says the meter's own
 # result is not on the bus. UTF-8 at 100x30 and the C locale at 80x24.
 . "$(dirname "$0")/../sh/lib.sh"
 . "$(dirname "$0")/lib-screen.sh"
@@ -35,7 +36,7 @@ for run in "100 30 C.UTF-8" "80 24 C"; do
 	s=$(scr_cap)
 	like "$s" 'ok +Voltage on each phase > 150 V +L1 2[0-9]{2}\.[0-9] V' "$3: voltage precondition"
 	like "$s" 'ok +At least 20 A \(20 % of Imax\)' "$3: 20 A precondition"
-	like "$s" 'Power factor 0\.6 < PF < 1' "$3: PF precondition"
+	like "$s" 'Power factor 0\.6 < \|PF\| < 1' "$3: PF precondition names |PF|"
 	like "$s" "meter's own result +is LCD only|meter's own result is LCD only" "$3: own test result not on the bus"
 	scr_keys ']'
 	if scr_body_wait 20 'inferred: Err 2 = inverted connection of phase 2'; then
@@ -44,6 +45,12 @@ for run in "100 30 C.UTF-8" "80 24 C"; do
 		not_ok "$3: reversed=2: Err 2" "$(scr_cap)"
 	fi
 	like "$(scr_cap)" "fix: swap the wires on terminals L2 and L2'" "$3: Err 2 says what to fix"
+	# issue 13 item 13: PF2 is negative on a reversed phase; the check
+	# judges |PF|, and the screen shows |PF| beside it
+	s=$(scr_cap)
+	like "$s" 'ok +Power factor 0\.6 < \|PF\| < 1 +L1 0\.[0-9]{3}  L2 0\.[0-9]{3}  L3 0\.[0-9]{3}' \
+	    "$3: reversed=2: |PF| shown for every phase, the check ok"
+	unlike "$s" 'Power factor.*-0\.[0-9]' "$3: reversed=2: no signed PF beside the |PF| check"
 	unlike "$(scr_cap)" 'Err 0' "$3: no Err 0 beside Err 2"
 	scr_keys ']'
 	if scr_body_wait 20 'inferred: Err 7 = voltage inversion between V1 and Neutral'; then

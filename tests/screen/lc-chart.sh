@@ -49,7 +49,7 @@ like "$(scr_cap)" '^ {8}[ x!^]*x[ x!^]*$' "week view: the gap marked x under the
 scr_keys h h h h
 scr_wait 5 'cursor 20[0-9-]+ [0-9:]+ .* W ' || not_ok "h moves the cursor" "$(scr_cap)"
 scr_keys e
-if scr_wait 5 'exported: .*/loadcurve-feeder-[0-9]{8}T[0-9]{6}Z\.csv'; then
+if scr_wait 5 'exported [0-9]+ records(: | to .*/)loadcurve-feeder-[0-9]{8}T[0-9]{6}Z\.csv'; then
 	ok "e exports and names the file"
 else
 	not_ok "e exports and names the file" "$(scr_cap)"

@@ -49,7 +49,9 @@ like "$(scr_cap)" 'Currents' "grouped: currents"
 like "$(scr_cap)" 'Power factor' "grouped: power factor"
 scr_keys End
 scr_expect 5 'Not readable over Modbus' "End scrolls to the facts with no register"
-like "$(scr_cap)" '\?wiring_test_result: not readable over Modbus' "the wiring-test result: no register"
+like "$(scr_cap)" '\?Wiring test result: not readable over Modbus' "the wiring-test result: no register"
+like "$(scr_cap | tail -2 | head -1)" '^ Phase presence = phase_presence +no register' \
+    "End selects the last row: the detail line names its map row"
 is "$(scr_cap | wc -l | tr -d ' ')" 50 "the screen keeps 50 lines while scrolled"
 scr_keys Home
 scr_expect 5 '^Voltages' "Home scrolls back to the top"
@@ -80,7 +82,7 @@ else not_ok "80x24 C: an ASCII sparkline" "$(scr_row '^ V1 ')"; fi
 unlike "$(scr_cap)" '[^ -~]' "80x24 C: nothing but printable ASCII"
 w=$(scr_cap | LC_ALL=C.UTF-8 wc -L | tr -d ' ')
 [ "$w" -le 80 ] && ok "80x24: no line wider than 80" || not_ok "80x24: no line wider than 80" "widest $w"
-like "$(scr_cap)" '[0-9]+ unpolled hidden \(a\)  1-20 of [0-9]+' "80x24: says which rows are shown, and how many are hidden"
+like "$(scr_cap)" '[0-9]+ unpolled hidden \(a\)  1-19 of [0-9]+' "80x24: says which rows are shown, and how many are hidden"
 unlike "$(scr_cap)" 'not polled' "unpolled registers hidden by default"
 scr_keys a
 scr_wait 5 'unpolled shown \(a\)' && ok "a shows the unpolled registers" ||

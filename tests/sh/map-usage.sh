@@ -3,7 +3,7 @@
 # use comes from data/e34-register-map.tsv.
 #  1. The compiled table, printed back by tests/unit/regmap-dump, equals the
 #     TSV's columns (address, hex, count, type, unit, scale, fc, access,
-#     group, name, confidence) row for row.
+#     group, name, confidence, label, values) row for row.
 #  2. No C source or header under src/ and include/ spells a register-like
 #     address (0x8xxx, 0x9xxx, 0xCxxx, 0xExxx, 0xFxxx) outside comments,
 #     apart from the allowlisted non-address constants below.
@@ -31,7 +31,7 @@ else
 	awk -F'\t' -v OFS='\t' 'NR > 1 {
 		hex = ($2 == "-") ? "-" : "0x" toupper(substr($2, 3))
 		scale = ($6 == "numerator/denominator") ? "-" : $6
-		print $1, hex, $3, $4, $5, scale, $7, $8, $9, $10, $12
+		print $1, hex, $3, $4, $5, scale, $7, $8, $9, $10, $12, $14, $15
 	}' "$TSV" >"$T_TMP/tsv.tsv"
 	if diff -u "$T_TMP/tsv.tsv" "$T_TMP/compiled.tsv" >"$T_TMP/diff.out"; then
 		ok "compiled table equals the TSV ($(wc -l <"$T_TMP/tsv.tsv") rows)"
@@ -42,7 +42,7 @@ else
 	    "one compiled row per TSV row"
 	# The comparison is not vacuous: a known row is in both.
 	like "$(grep -P '^50520\t' "$T_TMP/compiled.tsv")" \
-	    '^50520	0xC558	2	U32	V	0.01	03	R	measure	V1	confirmed-E34$' \
+	    '^50520	0xC558	2	U32	V	0.01	03	R	measure	V1	confirmed-E34	V1	-$' \
 	    "V1 is 0xC558, 2 words, U32, 0.01 V in the compiled table"
 fi
 

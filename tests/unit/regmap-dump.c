@@ -1,7 +1,7 @@
 /*
  * regmap-dump.c: print the compiled register table back as TSV, one row per
  * register in id order, with the TSV's own spelling: address, hex, count,
- * type, unit, scale, fc, access, group, name, confidence. tests/sh/map-usage.sh
+ * type, unit, scale, fc, access, group, name, confidence, label, values. tests/sh/map-usage.sh
  * compares the output with the same columns cut from the TSV: what the
  * programs use is then provably what the TSV says.
  *
@@ -58,10 +58,11 @@ main(void)
 			printf("%d\t", r->count);
 		else
 			printf("-\t");
-		printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
+		printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
 		    reg_type_name(r->type), r->unit[0] != '\0' ? r->unit : "-",
 		    scale_text(r), r->fc, access_text(r->access), r->group,
-		    r->name, reg_conf_name(r->conf));
+		    r->name, reg_conf_name(r->conf), r->label,
+		    r->values[0] != '\0' ? r->values : "-");
 	}
 	return ferror(stdout) ? 1 : 0;
 }

@@ -2,7 +2,8 @@
  * test-commission.c: the connection-test checklist at its boundaries, the
  * inferred Err codes from a meter's live values (healthy, reversed current,
  * V-N swap, lost phase), the finder plan and its time bound, and the text
- * that says which setting was wrong.
+ * that says which setting was wrong; |PF| shown where |PF| is checked; what
+ * a unit answers in words.
  */
 #include <string.h>
 
@@ -101,8 +102,67 @@ test_commission__reversed_current_is_err2(void)
 	T_EQ_INT(c.findings[0].phase, 2);
 	T_CONTAINS(c.findings[0].text, "Err 2 = inverted connection of phase 2");
 	T_CONTAINS(c.findings[0].remedy, "L2 and L2'");
-	/* the sign of PF is leading/lagging: the precondition still holds */
+	/* the sign of PF is leading/lagging: the precondition still holds,
+	 * and it shows |PF|, the value it judges (issue 13 item 13) */
 	T_EQ_INT(c.checks[CM_CHECK_PF].state, CM_PASS);
+	T_EQ_STR(c.checks[CM_CHECK_PF].label, "Power factor 0.6 < |PF| < 1");
+	T_EQ_STR(c.checks[CM_CHECK_PF].detail, "L1 0.900  L2 0.900  L3 0.900");
+	/* a small |PF| fails whatever its sign, and is shown as |PF| */
+	put(&m, REG_PF2, -500, 5000);
+	commission_evaluate(&m, 5000, &c);
+	T_EQ_INT(c.checks[CM_CHECK_PF].state, CM_FAIL);
+	T_EQ_STR(c.checks[CM_CHECK_PF].detail, "L1 0.900  L2 0.500  L3 0.900");
+}
+
+/* Issue 13 item 7: what a unit answers, never "does NOT answer" for one
+ * that answers with an exception or as a foreign device. */
+static void
+test_commission__answer_text(void)
+{
+	struct meter	m;
+	char		buf[120];
+
+	meter_init(&m, &conf, 0, 0);
+	T_EQ_INT(commission_answer_text(&m, buf, sizeof buf), 0);
+	T_EQ_STR(buf, "not polled yet");
+	m.cycles = 1;
+	commission_answer_text(&m, buf, sizeof buf);
+	T_EQ_STR(buf, "is being identified");
+	m.status = MS_OK;
+	T_EQ_INT(commission_answer_text(&m, buf, sizeof buf), 1);
+	T_EQ_STR(buf, "answers");
+	m.status = MS_EXCEPTION;
+	m.exc_code = 2;
+	T_EQ_INT(commission_answer_text(&m, buf, sizeof buf), 1);
+	T_EQ_STR(buf, "answers with exception 02 (illegal data address)");
+	m.exc_code = 11;
+	commission_answer_text(&m, buf, sizeof buf);
+	T_EQ_STR(buf, "answers with exception 0B (gateway target failed to "
+	    "respond)");
+	m.exc_code = 9;
+	commission_answer_text(&m, buf, sizeof buf);
+	T_EQ_STR(buf, "answers with exception 09 (unknown code)");
+	m.status = MS_NOT_E34;
+	commission_answer_text(&m, buf, sizeof buf);
+	T_EQ_STR(buf, "answers, but is not an E34");
+	m.stats.exceptions[2] = 3;	/* identification refused */
+	T_EQ_INT(commission_answer_text(&m, buf, sizeof buf), 1);
+	T_EQ_STR(buf, "answers with exception 02 (illegal data address): not "
+	    "an E34");
+	snprintf(m.ident.ext_name, sizeof m.ident.ext_name, "DIRIS A-10");
+	T_EQ_INT(commission_answer_text(&m, buf, sizeof buf), 1);
+	T_EQ_STR(buf, "answers, but is not an E34: DIRIS A-10");
+	m.status = MS_TIMEOUT;
+	T_EQ_INT(commission_answer_text(&m, buf, sizeof buf), 0);
+	T_EQ_STR(buf, "does NOT answer (timeout)");
+	m.offline = 1;
+	commission_answer_text(&m, buf, sizeof buf);
+	T_EQ_STR(buf, "does NOT answer (timeout, offline)");
+	m.status = MS_IO;
+	T_EQ_INT(commission_answer_text(&m, buf, sizeof buf), 0);
+	m.status = MS_CRC;
+	T_EQ_INT(commission_answer_text(&m, buf, sizeof buf), 1);
+	T_CONTAINS(buf, "corrupt frames");
 }
 
 static void
@@ -324,6 +384,7 @@ main(void)
 {
 	T_RUN(test_commission__healthy_is_err0);
 	T_RUN(test_commission__reversed_current_is_err2);
+	T_RUN(test_commission__answer_text);
 	T_RUN(test_commission__vn_swap_is_err7);
 	T_RUN(test_commission__lost_phase_3);
 	T_RUN(test_commission__stale_or_missing_is_unknown);

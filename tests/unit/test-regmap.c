@@ -228,8 +228,8 @@ test_regmap__rows_match_tsv(void)
 		if (++lineno == 1)
 			continue;
 		nf = tsv_split(line, f, 16);
-		T_EQ_INT(nf, 13);
-		if (nf != 13)
+		T_EQ_INT(nf, 15);
+		if (nf != 15)
 			continue;
 		rows++;
 		r = regmap_by_name(f[9]);
@@ -254,6 +254,8 @@ test_regmap__rows_match_tsv(void)
 		T_EQ_INT(r->access, acc);
 		T_EQ_STR(r->group, f[8]);
 		T_EQ_STR(reg_conf_name(r->conf), f[11]);
+		T_EQ_STR(r->label, f[13]);
+		T_EQ_STR(r->values, strcmp(f[14], "-") ? f[14] : "");
 	}
 	fclose(fp);
 	T_EQ_INT(rows, REG__COUNT);
@@ -399,6 +401,52 @@ test_regmap__type_and_conf_names(void)
 	T_EQ_STR(reg_conf_name((enum reg_conf)-1), "?");
 }
 
+/* Issue 13 item 17: every row has a human label, every enumeration decodes. */
+static void
+test_regmap__labels_and_values(void)
+{
+	const struct reg_def	*r;
+	const char		*p;
+	char			 buf[80], *end;
+	size_t			 i, n;
+	long			 v;
+
+	for (i = 0; i < regmap_e34_len; i++) {
+		r = &regmap_e34[i];
+		if (r->label == NULL || r->label[0] == '\0' ||
+		    strcmp(r->label, "-") == 0) {
+			T_FAIL_("%s has no label", r->name);
+			continue;
+		}
+		/* a label fits the Measurements name column at 120 columns */
+		T_OK(strlen(r->label) <= 26);
+		for (p = r->values, n = 0; p != NULL && *p != '\0'; n++) {
+			v = strtol(p, &end, 10);
+			T_OK(end != p && *end == '=');
+			T_OK(regmap_value_text(r, v, buf, sizeof buf) != NULL);
+			p = strchr(p, ';');
+			p = p != NULL ? p + 1 : "";
+		}
+		if (r->values[0] != '\0')
+			T_OK(n >= 2);
+	}
+	r = regmap_get(REG_NETWORK_TYPE);
+	T_EQ_STR(regmap_value_text(r, 5, buf, sizeof buf),
+	    "4NBL (3P+N unbalanced)");
+	T_EQ_STR(regmap_value_text(r, 0, buf, sizeof buf), "1BL (1P+N)");
+	T_OK(regmap_value_text(r, 6, buf, sizeof buf) == NULL);
+	T_OK(regmap_value_text(regmap_get(REG_V1), 0, buf, sizeof buf) ==
+	    NULL);
+	T_EQ_STR(regmap_value_text(regmap_get(REG_MID_STATUS), 1, buf,
+	    sizeof buf), "MID");
+	T_EQ_STR(regmap_get(REG_EA_MINUS_MONTH_PREV)->label,
+	    "Ea- last month kWh");
+	T_EQ_STR(regmap_get(REG_EA_PLUS_MONTH_PREV_10WH)->label,
+	    "Ea+ last month");
+	/* cut short: still the start of the text */
+	T_EQ_STR(regmap_value_text(r, 5, buf, 5), "4NBL");
+}
+
 int
 main(void)
 {
@@ -413,5 +461,6 @@ main(void)
 	T_RUN(test_regmap__readable_blocks);
 	T_RUN(test_regmap__writable_rows);
 	T_RUN(test_regmap__type_and_conf_names);
+	T_RUN(test_regmap__labels_and_values);
 	return t_done();
 }

@@ -96,6 +96,23 @@ test_report__csv_rows(void)
 	T_CONTAINS(s, "reading,V1,231.07,V,\"0xC558 confirmed-E34, age 500 ms\"\n");
 	T_CONTAINS(s, "reading,Ea_plus_total_10Wh,1234.56,kWh,");
 	T_CONTAINS(s, "bus,timeouts,1,,this meter\n");
+	T_CONTAINS(s, "comm,answering,yes,,answers\n");
+	T_CONTAINS(s, "identity,metrology_checksum_cs,,,not readable over "
+	    "Modbus: read it off the LCD");
+	T_CONTAINS(s, "wiring,Power factor 0.6 < |PF| < 1,ok,,L1 0.900");
+	free(s);
+	/* issue 13 item 8: the CS typed on the Meter screen */
+	in.cs = "176C";
+	m.status = MS_EXCEPTION;
+	m.exc_code = 2;
+	s = render(report_write_csv, &in);
+	T_CONTAINS(s, "identity,metrology_checksum_cs,176C,,typed by the "
+	    "operator from the meter's CS page");
+	T_CONTAINS(s, "comm,answering,yes,,answers with exception 02 (illegal "
+	    "data address)\n");
+	free(s);
+	s = render(report_write_md, &in);
+	T_CONTAINS(s, "| metrology_checksum_cs | 176C |");
 	free(s);
 }
 
