@@ -6,7 +6,8 @@
  *
  *  - struct bus_link: the blocking transport, used only by the thread that
  *    owns it (a bus worker, or a scan worker). It opens the device or the
- *    connection (bus-rtu.c, bus-tcp.c), runs one transaction at a time,
+ *    connection (bus-rtu.c, bus-tcp.c; RTU over TCP, bus-rtu-tcp.c, is
+ *    the RTU framing on a TCP socket), runs one transaction at a time,
  *    respects the 3.5-character silent interval between frames, measures
  *    latency and line time, and classifies the outcome. libmodbus opens
  *    and closes the line; the frames themselves are built, sent, read and
@@ -60,8 +61,16 @@ struct bus_link {
 	 */
 	int			 silent_max;
 	int			 silent_n;	/* timeouts in a row */
+	uint8_t			 silent_unit[BUS_TCP_SILENT_MAX]; /* whose */
 	int			 dropped_silent; /* closed for silence */
 	int			 answered;	/* an answer on this connection */
+	/*
+	 * TCP and RTU over TCP: when a connection that never answered
+	 * fails, ask the port in the other framing and name what it speaks
+	 * in last_error (a wrong type). spoken: that framing once known.
+	 */
+	int			 name_kind;
+	int			 spoken_other;	/* the other framing answered */
 	char			 lock_path[96];	/* RTU: our lock file, or "" */
 };
 
@@ -109,6 +118,26 @@ void	bus_rtu_unlock(char *path);
  * again (TIOCNXCL) before the fd is closed. */
 void	bus_rtu_excl(int fd);
 void	bus_rtu_excl_end(int fd);
+/* "Modbus RTU", "Modbus TCP" or "RTU over TCP". */
+const char *bus_kind_name(enum bus_type);
+/* The other framing of a TCP port: BUS_TCP <-> BUS_RTU_TCP. */
+enum bus_type bus_kind_other(enum bus_type);
+/*
+ * Does conf's host:port speak framing `type` (BUS_TCP or BUS_RTU_TCP)?
+ * One identification read of unit on a connection of its own, timeout_ms
+ * (plus the far line's wire time). Returns 1 when a frame of that framing
+ * came back (an answer, any exception, another unit's answer), 0 when
+ * none did (silence, the peer closed, bytes of another framing), -1 when
+ * the port cannot be reached.
+ */
+int	bus_net_probe(const struct bus_conf *conf, enum bus_type type, int unit,
+	    int timeout_ms);
+/*
+ * The link failed before anything answered on it: when the other framing
+ * answers unit, say in last_error that the port speaks it (the bus's type
+ * is wrong). The link is closed; called by bus_link_xfer.
+ */
+void	bus_link_name_kind(struct bus_link *, int unit);
 /* Resolve host before connecting: "cannot resolve host ..." on failure. */
 int	bus_tcp_resolve(const struct bus_conf *, struct err *);
 /* CRC-16/MODBUS of n bytes. */

@@ -31,6 +31,7 @@ struct opts {
 	int		 stop_bits;	/* default 1 */
 	int		 first, last;	/* default 1..247 */
 	int		 timeout_ms;	/* 0: derived from the line speed */
+	int		 rtu_tcp;	/* --rtu-tcp: RTU frames over TCP */
 	/* display */
 	int		 no_color;	/* --no-color or NO_COLOR set */
 	int		 ascii;		/* --ascii */

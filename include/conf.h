@@ -16,7 +16,13 @@
 #define CONFIG_MAX_BUSES	32
 #define CONFIG_MAX_METERS	512
 
-enum bus_type { BUS_RTU, BUS_TCP };
+/*
+ * rtu: a serial line; tcp: Modbus TCP (MBAP framing) to a gateway or a
+ * meter server; rtu-tcp: RTU frames, CRC included, carried as they are over
+ * a TCP connection to a serial-to-Ethernet converter in front of one RS485
+ * line (baud and parity are that line's: they set its wire time).
+ */
+enum bus_type { BUS_RTU, BUS_TCP, BUS_RTU_TCP };
 enum csv_dialect { CSV_RFC4180, CSV_EXCEL_EU };
 
 struct bus_conf {
@@ -28,7 +34,7 @@ struct bus_conf {
 	char		 parity;	/* 'N' 'E' 'O' */
 	int		 stop_bits;	/* 1 2 */
 	int		 timeout_ms;	/* 10..10000 */
-	char		*host;		/* tcp */
+	char		*host;		/* tcp, rtu-tcp */
 	int		 port;		/* 1..65535, default 502 */
 };
 

@@ -61,7 +61,8 @@ int		 poll_set_build(struct poll_set *s, const char *name,
 /* The E34 plan (fast, slow, info, magic, name) from the built-in register lists. */
 int		 poll_plan_init(struct poll_plan *p, struct err *e);
 
-/* Silent interval (3.5 characters; 1750 us above 19200 baud); 0 for TCP. */
+/* Silent interval (3.5 characters; 1750 us above 19200 baud) of the RS485
+ * line, behind a gateway too (rtu-tcp); 0 for Modbus TCP. */
 uint32_t	 poll_t35_us(const struct bus_conf *b);
 /* Wire time of one FC03 request of count words and its answer, silences included. */
 uint32_t	 poll_req_wire_us(const struct bus_conf *b, int count);

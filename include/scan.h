@@ -9,6 +9,16 @@
  * an ev_async and the callbacks below. A gateway answering for every unit id
  * (exceptions 10/11) or garbage does not make a meter: identification
  * decides.
+ *
+ * On a TCP port (BUS_TCP, BUS_RTU_TCP) the framing is checked as well:
+ * until something answers in the framing asked for, an address that stays
+ * silent (or a connection the port closes) is asked once more in the
+ * other framing; when that answers, the scan goes on in it and the summary
+ * names what the port speaks (a wrong type, named instead of a scan full
+ * of timeouts). Asked RTU over TCP, Modbus TCP is tried at the first
+ * failure only (a Modbus TCP gateway answers any unit id, if only with an
+ * exception); asked Modbus TCP, RTU over TCP is tried at every silent
+ * address until something answers (only a unit that is there answers).
  */
 #ifndef SCAN_H
 #define SCAN_H
@@ -24,9 +34,9 @@ struct scan;
 struct scan_params {
 	enum bus_type	 type;
 	const char	*device;	/* BUS_RTU */
-	const char	*host;		/* BUS_TCP */
-	int		 port;		/* BUS_TCP, default 502 */
-	int		 baud;		/* BUS_RTU */
+	const char	*host;		/* BUS_TCP, BUS_RTU_TCP */
+	int		 port;		/* BUS_TCP, BUS_RTU_TCP, default 502 */
+	int		 baud;		/* BUS_RTU, BUS_RTU_TCP (the far line) */
 	char		 parity;	/* 'N' 'E' 'O' */
 	int		 stop_bits;
 	int		 first, last;	/* 1..247 */
@@ -48,6 +58,12 @@ struct scan_summary {
 	int		 cancelled;
 	int		 failed;	/* the line could not be opened: error */
 	char		 error[256];
+	/* TCP ports: the framing the port answered in; kind_differs when
+	 * that is not the one asked for (the scan went on in spoken) */
+	enum bus_type	 spoken;
+	int		 kind_differs;
+	char		 kind_note[200];	/* "HOST:PORT speaks Modbus TCP,
+					 * not RTU over TCP: ...", or "" */
 };
 
 struct scan_cbs {
@@ -75,7 +91,9 @@ void		 scan_free(struct scan *);
 /*
  * Per-address timeout from the line speed: two frame times of the
  * identification request and reply plus 6 ms (about 28 ms at 19200 8N1);
- * 1000 ms over TCP (a gateway needs its own serial timeout first).
+ * 1000 ms over Modbus TCP (a gateway needs its own serial timeout first);
+ * RTU over TCP: the serial figure plus 100 ms for the converter and the
+ * network.
  */
 int		 scan_default_timeout_ms(const struct scan_params *);
 /*

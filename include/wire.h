@@ -39,6 +39,12 @@ long	wire_gap_us(long char_us);
 long	bus_char_us(const struct bus_conf *b);
 
 const char *bus_parity_name(char parity);	/* "none" "even" "odd" */
+/* "rtu", "tcp" or "rtu-tcp", as the type key spells it. */
+const char *bus_type_name(int type);
+/* 1 when the bus is reached over TCP at host:port (tcp, rtu-tcp). */
+int	bus_is_net(const struct bus_conf *);
+/* 1 when an RS485 line's wire time applies (rtu, rtu-tcp). */
+int	bus_has_line(const struct bus_conf *);
 /* "none", "even", "odd" to 'N', 'E', 'O' in *parity; 0, or -1 for another word. */
 int	bus_parity_parse(const char *word, char *parity);
 

@@ -104,7 +104,7 @@ sim_loop_once(struct sim *s, int sfd, int64_t *next_tick)
 	pfd[0].revents = 0;
 	d = *next_tick;
 	if (s->rtu != NULL) {
-		nl = sim_rtu_pollfds(s->rtu, pfd + n, SIM_POLL_MAX - n);
+		nl = sim_rtu_pollfds(s->rtu, pfd + n, SIM_POLL_MAX - n - 20);
 		if (sim_rtu_deadline(s->rtu) < d)
 			d = sim_rtu_deadline(s->rtu);
 	} else {
@@ -127,7 +127,7 @@ sim_loop_once(struct sim *s, int sfd, int64_t *next_tick)
 		return 1;
 	now = clock_mono_ns();
 	if (s->rtu != NULL)
-		sim_rtu_run(s->rtu, s, pfd + 1, now);
+		sim_rtu_run(s->rtu, s, pfd + 1, nl, now);
 	else
 		sim_tcp_run(s->tcp, s, pfd + 1, nl, now);
 	if (s->ctl != NULL)

@@ -19,13 +19,14 @@ static const int sim_bauds[] = { 1200, 2400, 4800, 9600, 19200, 38400,
 enum {
 	OPT_PTY = 256, OPT_SERIAL, OPT_TCP, OPT_UNITS, OPT_BAUD, OPT_PARITY,
 	OPT_STOP_BITS, OPT_FAULT, OPT_CONTROL, OPT_SEED, OPT_SPEEDUP,
-	OPT_HELP, OPT_VERSION
+	OPT_HELP, OPT_VERSION, OPT_RTU_TCP
 };
 
 static const struct option sim_long_opts[] = {
 	{ "pty",	required_argument,	NULL,	OPT_PTY },
 	{ "serial",	required_argument,	NULL,	OPT_SERIAL },
 	{ "tcp",	required_argument,	NULL,	OPT_TCP },
+	{ "rtu-tcp",	required_argument,	NULL,	OPT_RTU_TCP },
 	{ "units",	required_argument,	NULL,	OPT_UNITS },
 	{ "baud",	required_argument,	NULL,	OPT_BAUD },
 	{ "parity",	required_argument,	NULL,	OPT_PARITY },
@@ -45,17 +46,20 @@ sim_usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: countis-sim --pty LINK | --serial DEVICE | --tcp [HOST:]PORT\n"
+	    "\t| --rtu-tcp [HOST:]PORT\n"
 	    "\t[--units LIST] [--baud B] [--parity none|even|odd] [--stop-bits 1|2]\n"
 	    "\t[--fault UNIT:KIND[=ARG]]... [--control PATH] [--seed N]\n"
 	    "\t[--speedup K] [-v]\n"
 	    "       countis-sim --help | --version\n"
 	    "\n"
 	    "Simulated Socomec COUNTIS E34 meters speaking Modbus RTU on a\n"
-	    "pseudo-terminal or a serial device, or Modbus TCP.\n"
+	    "pseudo-terminal or a serial device, Modbus TCP, or RTU over TCP.\n"
 	    "\n"
 	    "  --pty LINK         create a pseudo-terminal, LINK a symlink to it\n"
 	    "  --serial DEVICE    serve on a serial device (the UART paces)\n"
 	    "  --tcp [HOST:]PORT  serve Modbus TCP (PORT 0: any free port)\n"
+	    "  --rtu-tcp [HOST:]PORT  serve RTU frames over TCP, as a serial-to-\n"
+	    "                     Ethernet converter would, paced at --baud\n"
 	    "  --units LIST       unit ids served, e.g. 1,5,10-12 (default 1)\n"
 	    "  --baud B           1200..115200 (default 19200; an E34 has\n"
 	    "                     4800, 9600, 19200 and 38400)\n"
@@ -130,9 +134,10 @@ sim_opts_units_format(const unsigned char *units, char *buf, size_t len)
 	}
 }
 
-/* Split "[HOST:]PORT" into o->host and o->port. */
+/* Split "[HOST:]PORT" into o->host and o->port; name is the option. */
 static int
-sim_opts_tcp(const char *arg, struct sim_opts *o, struct err *e)
+sim_opts_tcp(const char *name, const char *arg, struct sim_opts *o,
+    struct err *e)
 {
 	const char	*colon = strrchr(arg, ':');
 	const char	*port = arg;
@@ -142,7 +147,8 @@ sim_opts_tcp(const char *arg, struct sim_opts *o, struct err *e)
 	if (colon != NULL) {
 		hlen = (size_t)(colon - arg);
 		if (hlen >= sizeof o->host)
-			return err_set(e, "--tcp: '%s': host too long", arg);
+			return err_set(e, "%s: '%s': host too long", name,
+			    arg);
 		memcpy(o->host, arg, hlen);
 		o->host[hlen] = '\0';
 		if (hlen >= 2 && o->host[0] == '[' &&
@@ -153,8 +159,8 @@ sim_opts_tcp(const char *arg, struct sim_opts *o, struct err *e)
 		port = colon + 1;
 	}
 	if (parse_long(port, 0, 65535, &v) != PARSE_OK)
-		return err_set(e, "--tcp: '%s': expected [HOST:]PORT with "
-		    "PORT 0..65535", arg);
+		return err_set(e, "%s: '%s': expected [HOST:]PORT with "
+		    "PORT 0..65535", name, arg);
 	o->port = (int)v;
 	return 0;
 }
@@ -165,13 +171,13 @@ sim_opts_link(struct sim_opts *o, enum sim_link l, const char *name,
     const char *arg, struct err *e)
 {
 	if (o->link != SIM_LINK_NONE)
-		return err_set(e, "%s: only one of --pty, --serial and --tcp "
-		    "may be given", name);
+		return err_set(e, "%s: only one of --pty, --serial, --tcp "
+		    "and --rtu-tcp may be given", name);
 	if (*arg == '\0')
 		return err_set(e, "%s: empty argument", name);
 	o->link = l;
-	if (l == SIM_LINK_TCP)
-		return sim_opts_tcp(arg, o, e);
+	if (l == SIM_LINK_TCP || l == SIM_LINK_RTU_TCP)
+		return sim_opts_tcp(name, arg, o, e);
 	o->path = arg;
 	return 0;
 }
@@ -242,6 +248,8 @@ sim_opts_one(struct sim_opts *o, int c, const char *arg, struct err *e)
 		return sim_opts_link(o, SIM_LINK_SERIAL, "--serial", arg, e);
 	case OPT_TCP:
 		return sim_opts_link(o, SIM_LINK_TCP, "--tcp", arg, e);
+	case OPT_RTU_TCP:
+		return sim_opts_link(o, SIM_LINK_RTU_TCP, "--rtu-tcp", arg, e);
 	case OPT_UNITS:
 		if (sim_opts_units(arg, o->units, &fe) == -1)
 			return err_set(e, "--units: %s", fe.msg);
@@ -280,8 +288,8 @@ sim_opts_check(struct sim_opts *o, struct err *e)
 	int	i;
 
 	if (o->link == SIM_LINK_NONE)
-		return err_set(e, "one of --pty LINK, --serial DEVICE or "
-		    "--tcp [HOST:]PORT is required");
+		return err_set(e, "one of --pty LINK, --serial DEVICE, "
+		    "--tcp [HOST:]PORT or --rtu-tcp [HOST:]PORT is required");
 	for (i = 0; i < o->nfaults; i++)
 		if (!o->units[o->faults[i].unit])
 			return err_set(e, "--fault: unit %d is not served "

@@ -3,6 +3,7 @@
  * scripts and tests rely on):
  *
  *   countis-sim --pty LINK | --serial DEVICE | --tcp [HOST:]PORT
+ *               | --rtu-tcp [HOST:]PORT
  *               [--units LIST] [--baud B] [--parity none|even|odd]
  *               [--stop-bits 1|2] [--fault UNIT:KIND[=ARG]]...
  *               [--control PATH] [--seed N] [--speedup K] [-v]
@@ -20,7 +21,8 @@
 #define SIM_UNIT_MAX	247
 #define SIM_FAULTS_MAX	256
 
-enum sim_link { SIM_LINK_NONE, SIM_LINK_PTY, SIM_LINK_SERIAL, SIM_LINK_TCP };
+enum sim_link { SIM_LINK_NONE, SIM_LINK_PTY, SIM_LINK_SERIAL, SIM_LINK_TCP,
+	SIM_LINK_RTU_TCP };
 
 struct sim_fault_spec {
 	int			unit;
@@ -30,8 +32,9 @@ struct sim_fault_spec {
 struct sim_opts {
 	enum sim_link		 link;
 	const char		*path;		/* --pty LINK, --serial DEVICE */
-	char			 host[256];	/* --tcp: "" = every address */
-	int			 port;		/* --tcp: 0 = any free port */
+	char			 host[256];	/* --tcp, --rtu-tcp: "" = every
+						 * address */
+	int			 port;		/* 0 = any free port */
 	unsigned char		 units[SIM_UNIT_MAX + 1]; /* 1: served */
 	int			 baud;		/* default 19200 */
 	char			 parity;	/* 'N' 'E' 'O' */

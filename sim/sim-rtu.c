@@ -4,6 +4,13 @@
  * the wire. Faults dead, slow and crc act here. libmodbus opens and sets up
  * a serial device (termios); framing is ours because libmodbus's RTU server
  * answers only one slave id, and a bus carries many.
+ *
+ * --rtu-tcp plays a serial-to-Ethernet converter with the meters on its
+ * RS485 line: the same framing and the same wire clock, the bytes coming
+ * from TCP clients instead of a pty. Every client's bytes go onto the one
+ * line, as a transparent converter does; an answer goes back to the
+ * client that sent the last request, in 1 ms pieces as the wire carries
+ * them (a real converter cuts frames where it pleases, too).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -11,7 +18,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
@@ -20,6 +30,7 @@
 
 #include "sim-pdu.h"
 #include "sim-rtu.h"
+#include "sim-tcp.h"
 #include "sim.h"
 #include "wire.h"
 
@@ -27,11 +38,17 @@
 #define SIM_RTU_ADU	(1 + SIM_PDU_MAX + 2)
 #define SIM_SILENCE_MIN_NS	(20 * 1000000LL)	/* resync after a gap */
 #define SIM_CHUNK_NS		1000000LL		/* pace in 1 ms steps */
+#define SIM_RTU_CLIENTS		8	/* --rtu-tcp connections at once */
 
 struct sim_rtu {
-	int		 fd;		/* pty master or serial device */
+	int		 fd;		/* pty master, serial device, or the
+					 * client answered (-1: none) */
 	int		 slave_fd;	/* pty: our own hold on the slave */
 	int		 is_pty;
+	int		 paced;		/* pty or rtu-tcp: we keep the wire
+					 * clock (a UART does on a serial) */
+	int		 lfd;		/* rtu-tcp: listener, else -1 */
+	int		 client[SIM_RTU_CLIENTS];	/* rtu-tcp, -1: free */
 	modbus_t	*mb;		/* serial: owns fd */
 	char		*link;		/* --pty LINK, removed at the end */
 	char		 slave_name[128];
@@ -149,9 +166,20 @@ sim_rtu_open_pty(struct sim_rtu *r, const char *link, struct err *e)
 		    "%s: %s", link, r->slave_name, strerror(errno));
 	if ((r->link = strdup(link)) == NULL)
 		return err_setc(e, EXIT_SOFTWARE, "out of memory");
-	r->is_pty = 1;
+	r->is_pty = r->paced = 1;
 	snprintf(r->name, sizeof r->name, "pty %s -> %s", link,
 	    r->slave_name);
+	return 0;
+}
+
+/* --rtu-tcp: listen; clients come in sim_rtu_run. */
+static int
+sim_rtu_open_tcp(struct sim_rtu *r, const struct sim_opts *o, struct err *e)
+{
+	if ((r->lfd = sim_tcp_listen(o, "rtu-tcp", r->name, sizeof r->name,
+	    e)) == -1)
+		return -1;
+	r->paced = 1;
 	return 0;
 }
 
@@ -175,12 +203,15 @@ struct sim_rtu *
 sim_rtu_open(const struct sim_opts *o, struct err *e)
 {
 	struct sim_rtu	*r;
+	int		 i;
 
 	if ((r = calloc(1, sizeof *r)) == NULL) {
 		err_setc(e, EXIT_SOFTWARE, "out of memory");
 		return NULL;
 	}
-	r->fd = r->slave_fd = -1;
+	r->fd = r->slave_fd = r->lfd = -1;
+	for (i = 0; i < SIM_RTU_CLIENTS; i++)
+		r->client[i] = -1;
 	r->baud = o->baud;
 	r->parity = o->parity;
 	r->stop_bits = o->stop_bits;
@@ -188,6 +219,13 @@ sim_rtu_open(const struct sim_opts *o, struct err *e)
 	r->silence_ns = wire_t35_ns(r->char_ns);
 	if (r->silence_ns < SIM_SILENCE_MIN_NS)
 		r->silence_ns = SIM_SILENCE_MIN_NS;
+	if (o->link == SIM_LINK_RTU_TCP) {
+		if (sim_rtu_open_tcp(r, o, e) == -1) {
+			sim_rtu_free(r);
+			return NULL;
+		}
+		return r;
+	}
 	if ((o->link == SIM_LINK_PTY ? sim_rtu_open_pty(r, o->path, e) :
 	    sim_rtu_open_serial(r, o->path, e)) == -1 ||
 	    fcntl(r->fd, F_SETFL, fcntl(r->fd, F_GETFL) | O_NONBLOCK) == -1) {
@@ -218,10 +256,15 @@ sim_rtu_free(struct sim_rtu *r)
 		}
 		free(r->link);
 	}
+	for (n = 0; n < SIM_RTU_CLIENTS; n++)
+		if (r->client[n] != -1)
+			close(r->client[n]);
+	if (r->lfd != -1)
+		close(r->lfd);
 	if (r->mb != NULL) {
 		modbus_close(r->mb);
 		modbus_free(r->mb);
-	} else if (r->fd != -1)
+	} else if (r->fd != -1 && r->lfd == -1)
 		close(r->fd);
 	if (r->slave_fd != -1)
 		close(r->slave_fd);
@@ -234,15 +277,25 @@ sim_rtu_name(const struct sim_rtu *r)
 	return r->name;
 }
 
+/* The line, or (rtu-tcp) the listener then every client. */
 int
 sim_rtu_pollfds(struct sim_rtu *r, struct pollfd *pfd, int max)
 {
+	int	k, n = 0;
+
 	if (max < 1)
 		return 0;
-	pfd->fd = r->fd;
-	pfd->events = POLLIN;
-	pfd->revents = 0;
-	return 1;
+	pfd[n].fd = r->lfd != -1 ? r->lfd : r->fd;
+	pfd[n].events = POLLIN;
+	pfd[n++].revents = 0;
+	for (k = 0; r->lfd != -1 && k < SIM_RTU_CLIENTS && n < max; k++) {
+		if (r->client[k] == -1)
+			continue;
+		pfd[n].fd = r->client[k];
+		pfd[n].events = POLLIN;
+		pfd[n++].revents = 0;
+	}
+	return n;
 }
 
 /* The next time a paced chunk may go out. */
@@ -252,7 +305,7 @@ sim_rtu_tx_due(const struct sim_rtu *r)
 	int64_t	chunk = SIM_CHUNK_NS / r->char_ns;
 	size_t	left = r->tx_len - r->tx_off;
 
-	if (!r->is_pty)
+	if (!r->paced)
 		return r->tx_start_ns;
 	if (chunk < 1)
 		chunk = 1;
@@ -415,32 +468,42 @@ sim_rtu_parse(struct sim_rtu *r, struct sim *s, int64_t now_ns,
 	}
 }
 
-/* Read what the client sent; count it on the wire clock. */
-static void
-sim_rtu_read(struct sim_rtu *r, struct sim *s, int64_t now_ns)
+/* Read what the client sent on fd; count it on the wire clock. -1 when
+ * fd is a TCP client that left. */
+static int
+sim_rtu_read(struct sim_rtu *r, struct sim *s, int fd, int64_t now_ns)
 {
 	uint8_t	buf[SIM_RTU_BUF];
 	ssize_t	n;
 	int64_t	from;
 
-	n = read(r->fd, buf, sizeof buf);
+	n = read(fd, buf, sizeof buf);
+	if (r->lfd != -1 && (n == 0 || (n == -1 && errno != EAGAIN &&
+	    errno != EINTR)))
+		return -1;
 	if (n <= 0)
-		return;
+		return 0;
+	if (r->lfd != -1 && r->fd != fd) {
+		r->fd = fd;	/* the answer goes to whoever asked last */
+		if (r->tx_off < r->tx_len && r->tx_off > 0)
+			r->tx_len = r->tx_off = 0;	/* cut off mid-air */
+	}
 	if (r->rx_len > 0 && now_ns - r->rx_last_ns >= r->silence_ns)
 		sim_rtu_parse(r, s, now_ns, 1);
 	if (now_ns - r->rx_last_ns >= r->silence_ns)
 		r->rx_skip = 0;
 	r->rx_last_ns = now_ns;
 	/* The request occupied the line before we could start answering. */
-	from = r->is_pty && r->wire_free_ns > now_ns ? r->wire_free_ns : now_ns;
-	r->wire_free_ns = r->is_pty ? from + n * r->char_ns : now_ns;
+	from = r->paced && r->wire_free_ns > now_ns ? r->wire_free_ns : now_ns;
+	r->wire_free_ns = r->paced ? from + n * r->char_ns : now_ns;
 	if (r->rx_skip)
-		return;
+		return 0;
 	if (r->rx_len + (size_t)n > sizeof r->rx)
 		r->rx_len = 0;	/* garbage: start over */
 	memcpy(r->rx + r->rx_len, buf, (size_t)n);
 	r->rx_len += (size_t)n;
 	sim_rtu_parse(r, s, now_ns, 0);
+	return 0;
 }
 
 /* Write the bytes whose time has come. */
@@ -450,14 +513,20 @@ sim_rtu_write(struct sim_rtu *r, int64_t now_ns)
 	size_t	upto = r->tx_len;
 	ssize_t	n;
 
-	if (r->is_pty) {
+	if (r->fd == -1) {	/* rtu-tcp: the client left */
+		r->tx_len = r->tx_off = 0;
+		return;
+	}
+	if (r->paced) {
 		upto = (size_t)((now_ns - r->tx_start_ns) / r->char_ns);
 		if (upto > r->tx_len)
 			upto = r->tx_len;
 	}
 	if (upto <= r->tx_off)
 		return;
-	n = write(r->fd, r->tx + r->tx_off, upto - r->tx_off);
+	n = r->lfd != -1 ? send(r->fd, r->tx + r->tx_off, upto - r->tx_off,
+	    MSG_NOSIGNAL | MSG_DONTWAIT) : write(r->fd, r->tx + r->tx_off,
+	    upto - r->tx_off);
 	if (n <= 0) {
 		r->tx_retry_ns = now_ns + SIM_CHUNK_NS;	/* full: later */
 		return;
@@ -470,12 +539,60 @@ sim_rtu_write(struct sim_rtu *r, int64_t now_ns)
 	}
 }
 
+/* rtu-tcp: take new clients. */
+static void
+sim_rtu_accept(struct sim_rtu *r, struct sim *s)
+{
+	int	fd, k, one = 1;
+
+	while ((fd = accept4(r->lfd, NULL, NULL, SOCK_NONBLOCK |
+	    SOCK_CLOEXEC)) != -1) {
+		for (k = 0; k < SIM_RTU_CLIENTS && r->client[k] != -1; k++)
+			;
+		if (k == SIM_RTU_CLIENTS) {
+			sim_log(s, "rtu-tcp: more than %d clients, refusing "
+			    "one", SIM_RTU_CLIENTS);
+			close(fd);
+			continue;
+		}
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+		r->client[k] = fd;
+		sim_debug(s, "rtu-tcp client on fd %d", fd);
+	}
+}
+
+/* rtu-tcp: read every client polled; close those that left. */
+static void
+sim_rtu_clients(struct sim_rtu *r, struct sim *s, const struct pollfd *pfd,
+    int n, int64_t now_ns)
+{
+	int	k, i;
+
+	for (i = 1; i < n; i++) {
+		if (!(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
+			continue;
+		if (sim_rtu_read(r, s, pfd[i].fd, now_ns) == 0)
+			continue;
+		sim_debug(s, "rtu-tcp client on fd %d gone", pfd[i].fd);
+		for (k = 0; k < SIM_RTU_CLIENTS; k++)
+			if (r->client[k] == pfd[i].fd)
+				r->client[k] = -1;
+		if (r->fd == pfd[i].fd)
+			r->fd = -1;
+		close(pfd[i].fd);
+	}
+	if (n > 0 && (pfd[0].revents & POLLIN))
+		sim_rtu_accept(r, s);
+}
+
 void
 sim_rtu_run(struct sim_rtu *r, struct sim *s, const struct pollfd *pfd,
-    int64_t now_ns)
+    int n, int64_t now_ns)
 {
-	if (pfd->revents & (POLLIN | POLLHUP | POLLERR))
-		sim_rtu_read(r, s, now_ns);
+	if (r->lfd != -1)
+		sim_rtu_clients(r, s, pfd, n, now_ns);
+	else if (pfd->revents & (POLLIN | POLLHUP | POLLERR))
+		(void)sim_rtu_read(r, s, r->fd, now_ns);
 	if ((r->rx_len > 0 || r->rx_skip) &&
 	    now_ns - r->rx_last_ns >= r->silence_ns) {
 		sim_rtu_parse(r, s, now_ns, 1);

@@ -1,6 +1,8 @@
 /*
- * sim-rtu.h: Modbus RTU for countis-sim, on a pseudo-terminal (--pty LINK)
- * or a serial device (--serial DEVICE).
+ * sim-rtu.h: Modbus RTU for countis-sim, on a pseudo-terminal (--pty LINK),
+ * a serial device (--serial DEVICE), or RTU over TCP (--rtu-tcp
+ * [HOST:]PORT: a serial-to-Ethernet converter with the units on its line,
+ * paced like the pty).
  *
  * Frames are cut by function code length and checked by CRC; a bad CRC, an
  * unserved unit or a dead one gets silence, as on a real bus. On a pty the
@@ -35,6 +37,6 @@ int		 sim_rtu_pollfds(struct sim_rtu *, struct pollfd *, int max);
 int64_t		 sim_rtu_deadline(const struct sim_rtu *);
 /* Read, answer and pace; pfd are the entries filled by sim_rtu_pollfds. */
 void		 sim_rtu_run(struct sim_rtu *, struct sim *,
-		    const struct pollfd *pfd, int64_t now_ns);
+		    const struct pollfd *pfd, int n, int64_t now_ns);
 
 #endif

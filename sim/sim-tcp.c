@@ -46,15 +46,16 @@ sim_tcp_nonblock(int fd)
 	return fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 }
 
-/* Bind the first address of host:port that takes it. */
-static int
-sim_tcp_bind(struct sim_tcp *t, const struct sim_opts *o, struct err *e)
+/* Listen on the first address of host:port that takes it (see sim-tcp.h). */
+int
+sim_tcp_listen(const struct sim_opts *o, const char *what, char *name,
+    size_t len, struct err *e)
 {
 	struct addrinfo	 hints = { 0 }, *res, *ai;
 	char		 port[16], host[INET6_ADDRSTRLEN];
 	struct sockaddr_storage ss;
 	socklen_t	 sl = sizeof ss;
-	int		 rc, one = 1, saved = 0;
+	int		 rc, one = 1, saved = 0, lfd = -1;
 
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
@@ -62,36 +63,42 @@ sim_tcp_bind(struct sim_tcp *t, const struct sim_opts *o, struct err *e)
 	snprintf(port, sizeof port, "%d", o->port);
 	rc = getaddrinfo(o->host[0] ? o->host : NULL, port, &hints, &res);
 	if (rc != 0)
-		return err_setc(e, EXIT_NOINPUT, "--tcp: %s: %s", o->host,
+		return err_setc(e, EXIT_NOINPUT, "--%s: %s: %s", what, o->host,
 		    gai_strerror(rc));
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		t->lfd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
+		lfd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
 		    ai->ai_protocol);
-		if (t->lfd == -1)
+		if (lfd == -1)
 			continue;
-		setsockopt(t->lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-		if (bind(t->lfd, ai->ai_addr, ai->ai_addrlen) == 0 &&
-		    listen(t->lfd, 16) == 0)
+		setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+		if (bind(lfd, ai->ai_addr, ai->ai_addrlen) == 0 &&
+		    listen(lfd, 16) == 0)
 			break;
 		saved = errno;
-		close(t->lfd);
-		t->lfd = -1;
+		close(lfd);
+		lfd = -1;
 	}
 	freeaddrinfo(res);
-	if (t->lfd == -1)
-		return err_setc(e, EXIT_NOINPUT, "--tcp: cannot listen on "
-		    "%s:%d: %s", o->host[0] ? o->host : "*", o->port,
+	if (lfd == -1)
+		return err_setc(e, EXIT_NOINPUT, "--%s: cannot listen on "
+		    "%s:%d: %s", what, o->host[0] ? o->host : "*", o->port,
 		    strerror(saved));
-	getsockname(t->lfd, (struct sockaddr *)&ss, &sl);
+	getsockname(lfd, (struct sockaddr *)&ss, &sl);
 	if (ss.ss_family == AF_INET6)
 		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr,
 		    host, sizeof host);
 	else
 		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr,
 		    host, sizeof host);
-	snprintf(t->name, sizeof t->name, "tcp %s:%u", host,
+	snprintf(name, len, "%s %s:%u", what, host,
 	    ntohs(((struct sockaddr_in *)&ss)->sin_port));
-	return sim_tcp_nonblock(t->lfd);
+	if (sim_tcp_nonblock(lfd) == -1) {
+		saved = errno;
+		close(lfd);
+		return err_setc(e, EXIT_NOINPUT, "--%s: %s", what,
+		    strerror(saved));
+	}
+	return lfd;
 }
 
 struct sim_tcp *
@@ -107,7 +114,8 @@ sim_tcp_open(const struct sim_opts *o, struct err *e)
 	t->lfd = -1;
 	for (k = 0; k < SIM_TCP_CLIENTS; k++)
 		t->conn[k].fd = -1;
-	if (sim_tcp_bind(t, o, e) == -1) {
+	if ((t->lfd = sim_tcp_listen(o, "tcp", t->name, sizeof t->name,
+	    e)) == -1) {
 		sim_tcp_free(t);
 		return NULL;
 	}

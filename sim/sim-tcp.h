@@ -18,6 +18,13 @@
 struct sim;
 struct sim_tcp;
 
+/*
+ * Listen on o's host and port (non-blocking): the fd, with name "WHAT
+ * HOST:PORT" (the port actually bound), or -1 with e->code EXIT_NOINPUT
+ * naming --WHAT. sim-rtu.c's --rtu-tcp listens through it too.
+ */
+int		 sim_tcp_listen(const struct sim_opts *, const char *what,
+		    char *name, size_t len, struct err *e);
 /* Listen. NULL with e->code EXIT_NOINPUT when the port cannot be bound. */
 struct sim_tcp	*sim_tcp_open(const struct sim_opts *, struct err *e);
 void		 sim_tcp_free(struct sim_tcp *);

@@ -34,7 +34,8 @@ check_bus(const struct opts *o, const struct config *cfg, int b)
 	if (bc->type == BUS_RTU)
 		printf("rtu %s", bc->device);
 	else
-		printf("tcp %s:%d, serial side", bc->host, bc->port);
+		printf("%s %s:%d, serial side", bus_type_name(bc->type),
+		    bc->host, bc->port);
 	printf(" %d baud, parity %s, %d stop bit%s (8%c%d), timeout %d ms\n",
 	    bc->baud, bus_parity_name(bc->parity), bc->stop_bits,
 	    bc->stop_bits > 1 ? "s" : "", bc->parity, bc->stop_bits,

@@ -22,7 +22,7 @@ enum {
 	OPT_DEMO = 256, OPT_CHECK, OPT_EXPORT, OPT_SCAN, OPT_CYCLES,
 	OPT_DIALECT, OPT_LOG, OPT_BAUD, OPT_PARITY, OPT_STOP, OPT_FIRST,
 	OPT_LAST, OPT_TIMEOUT, OPT_THEME, OPT_ASCII, OPT_NOCOLOR,
-	OPT_HEADLESS,
+	OPT_HEADLESS, OPT_RTU_TCP,
 	OPT_CONFIG = 'c', OPT_VERBOSE = 'v', OPT_HELP = 'h', OPT_VERSION = 'V'
 };
 
@@ -65,6 +65,7 @@ static const struct cli_opt cli_table[] = {
 	{ "first", required_argument, OPT_FIRST, M_SCAN, "--scan" },
 	{ "last", required_argument, OPT_LAST, M_SCAN, "--scan" },
 	{ "timeout-ms", required_argument, OPT_TIMEOUT, M_SCAN, "--scan" },
+	{ "rtu-tcp", no_argument, OPT_RTU_TCP, M_SCAN, "--scan" },
 	{ "theme", required_argument, OPT_THEME, M_CONSOLE | M_DEMO,
 	  "the console and --demo" },
 	{ "ascii", no_argument, OPT_ASCII, M_CONSOLE | M_DEMO,
@@ -220,6 +221,9 @@ cli_apply(struct opts *o, struct cli_seen *s, int c, const char *opt,
 	case OPT_ASCII:
 		o->ascii = 1;
 		return 0;
+	case OPT_RTU_TCP:
+		o->rtu_tcp = 1;
+		return 0;
 	case OPT_NOCOLOR:
 		o->no_color = 1;
 		return 0;
@@ -355,6 +359,7 @@ cli_usage(FILE *fp)
 "                                            poll every meter N times, write CSV\n"
 "       countis-tui --scan TARGET [--baud B] [--parity none|even|odd]\n"
 "                   [--stop-bits 1|2] [--first A] [--last A] [--timeout-ms T]\n"
+"                   [--rtu-tcp]\n"
 "                                            find the units answering on a bus\n"
 "       countis-tui --headless [-c FILE]     poll and run the exporters as a service\n"
 "       countis-tui --help | --version\n"
@@ -378,6 +383,8 @@ cli_usage(FILE *fp)
 "  --stop-bits S           scan stop bits: 1 (default) or 2\n"
 "  --first A, --last A     scan addresses A, 1..247 (default 1 to 247)\n"
 "  --timeout-ms T          scan answer timeout, 10..10000 (default: from speed)\n"
+"  --rtu-tcp               scan host[:port] with RTU frames over TCP (a serial-\n"
+"                          to-Ethernet converter; --baud etc. are its line's)\n"
 "  --theme NAME            colours from themes/NAME.theme\n"
 "  --ascii                 draw with ASCII only\n"
 "  --no-color              no colours (also when NO_COLOR is set)\n"

@@ -80,7 +80,7 @@ static const struct key_def config_keys[] = {
 	  "expected rfc4180 or excel-eu" },
 
 	{ SECT_BUS, "type", parse_bustype, offsetof(struct bus_conf, type),
-	  0, 0, "expected rtu or tcp" },
+	  0, 0, "expected rtu, tcp or rtu-tcp" },
 	{ SECT_BUS, "device", parse_str, offsetof(struct bus_conf, device),
 	  0, 0, "expected a serial device such as /dev/ttyUSB0" },
 	{ SECT_BUS, "baud", parse_baud, offsetof(struct bus_conf, baud),
@@ -648,6 +648,8 @@ parse_bustype(struct config_parse *cp, const struct key_def *k, void *field,
 		*(enum bus_type *)field = BUS_RTU;
 	else if (strcmp(value, "tcp") == 0)
 		*(enum bus_type *)field = BUS_TCP;
+	else if (strcmp(value, "rtu-tcp") == 0)
+		*(enum bus_type *)field = BUS_RTU_TCP;
 	else
 		return key_error(cp, k, value, "%s", k->expect);
 	return 0;
@@ -832,7 +834,8 @@ config_check_bus(struct config_parse *cp, int b)
 	kport = config_key_index(SECT_BUS, "port");
 	if (lines[ktype] == 0) {
 		config_error(cp, bc->line, "[bus %s] has no type: add type = "
-		    "rtu (serial line) or type = tcp (Modbus TCP gateway)",
+		    "rtu (serial line), type = tcp (Modbus TCP gateway) or "
+		    "type = rtu-tcp (RTU frames over TCP)",
 		    bc->name);
 		return;
 	}
@@ -841,9 +844,10 @@ config_check_bus(struct config_parse *cp, int b)
 	if (bc->type == BUS_RTU) {
 		if (lines[khost] != 0 || lines[kport] != 0)
 			config_error(cp, lines[khost] ? lines[khost] :
-			    lines[kport], "[bus %s] %s is for type = tcp; "
-			    "this bus is type = rtu (line %d)", bc->name,
-			    lines[khost] ? "host" : "port", lines[ktype]);
+			    lines[kport], "[bus %s] %s is for type = tcp or "
+			    "rtu-tcp; this bus is type = rtu (line %d)",
+			    bc->name, lines[khost] ? "host" : "port",
+			    lines[ktype]);
 		else if (bc->device == NULL && !cp->bus_bad[b][kdev])
 			config_error(cp, bc->line, "[bus %s] type = rtu needs "
 			    "device = (the serial port, e.g. /dev/ttyUSB0)",
@@ -851,12 +855,12 @@ config_check_bus(struct config_parse *cp, int b)
 	} else {
 		if (lines[kdev] != 0)
 			config_error(cp, lines[kdev], "[bus %s] device is for "
-			    "type = rtu; this bus is type = tcp (line %d)",
-			    bc->name, lines[ktype]);
+			    "type = rtu; this bus is type = %s (line %d)",
+			    bc->name, bus_type_name(bc->type), lines[ktype]);
 		else if (bc->host == NULL && !cp->bus_bad[b][khost])
-			config_error(cp, bc->line, "[bus %s] type = tcp needs "
+			config_error(cp, bc->line, "[bus %s] type = %s needs "
 			    "host = (the gateway's name or address)",
-			    bc->name);
+			    bc->name, bus_type_name(bc->type));
 	}
 }
 

@@ -92,6 +92,21 @@ export_report(const struct export *x)
 	}
 }
 
+/* 1 when some meter on bus b answered as an E34 at least once. */
+static int
+export_bus_answered(const struct export *x, int b)
+{
+	const struct meter	*m;
+	int			 i;
+
+	for (i = 0; i < engine_nmeters(x->eng); i++) {
+		m = engine_meter(x->eng, i);
+		if (m->conf->bus == b && m->ok_cycles > 0)
+			return 1;
+	}
+	return 0;
+}
+
 /*
  * Which meters never gave a good cycle: EXIT_OK when all did, EXIT_NOINPUT
  * when a serial device could never be opened, else EXIT_UNAVAILABLE.
@@ -106,7 +121,9 @@ export_silent(const struct export *x)
 
 	for (i = 0; i < engine_nbuses(x->eng); i++) {
 		bv = engine_bus(x->eng, i);
-		if (bv->nmeters > 0 && !engine_bus_ever_open(x->eng, i)) {
+		if (bv->nmeters > 0 && (!engine_bus_ever_open(x->eng, i) ||
+		    (bv->last_error[0] != '\0' && !export_bus_answered(x,
+		    i)))) {	/* e.g. "... speaks Modbus TCP, not ..." */
 			fprintf(stderr, "countis-tui: bus %s: %s\n",
 			    bv->conf->name, bv->last_error[0] ?
 			    bv->last_error : "never opened");

@@ -5,7 +5,9 @@
  * summary goes to stderr, and progress with an ETA too when stderr is a
  * terminal. Exit 0 when the scan ran, whether or not it found meters (the
  * summary says how many); 66 when the line cannot be opened; 64 for usage.
- * The scanning itself is scan.c's.
+ * With --rtu-tcp, host[:port] is asked in RTU frames over TCP. When a TCP
+ * port answers in the other framing than the one asked for, the summary
+ * says what it speaks. The scanning itself is scan.c's.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -14,6 +16,7 @@
 
 #include <ev.h>
 
+#include "bus.h"
 #include "cli.h"
 #include "scan.h"
 
@@ -73,8 +76,12 @@ run_scan_done(void *arg, const struct scan_summary *s)
 		r->rc = EXIT_NOINPUT;
 		return;
 	}
-	if (r->p.type == BUS_TCP)
+	if (s->spoken == BUS_TCP)	/* what answered, not what was asked */
 		snprintf(where, sizeof where, "%s:%d", r->p.host, r->p.port);
+	else if (s->spoken == BUS_RTU_TCP)
+		snprintf(where, sizeof where, "%s:%d (RTU over TCP, line at %d "
+		    "8%c%d)", r->p.host, r->p.port, r->p.baud, r->p.parity,
+		    r->p.stop_bits);
 	else
 		snprintf(where, sizeof where, "%s at %d 8%c%d", r->p.device,
 		    r->p.baud, r->p.parity, r->p.stop_bits);
@@ -96,6 +103,13 @@ run_scan_done(void *arg, const struct scan_summary *s)
 	if (s->cancelled)
 		fprintf(stderr, "; cancelled after %d addresses", s->scanned);
 	fprintf(stderr, "\n");
+	if (s->kind_differs)
+		fprintf(stderr, "countis-tui: --scan: %s:%d speaks %s, not %s: "
+		    "the units above answered in %s; use type = %s (%s)\n",
+		    r->p.host, r->p.port, bus_kind_name(s->spoken),
+		    bus_kind_name(r->p.type), bus_kind_name(s->spoken),
+		    bus_type_name(s->spoken), s->spoken == BUS_RTU_TCP ?
+		    "--scan with --rtu-tcp" : "--scan without --rtu-tcp");
 	if (s->late > 0 || (s->slowest_us > 0 &&
 	    s->slowest_us > (uint32_t)s->timeout_ms * 700))
 		fprintf(stderr, "countis-tui: --scan: answers came close to "
@@ -132,6 +146,13 @@ run_scan(const struct opts *o)
 		fprintf(stderr, "countis-tui: %s\n", e.msg);
 		return EXIT_USAGE;
 	}
+	if (o->rtu_tcp && r.p.type != BUS_TCP) {
+		fprintf(stderr, "countis-tui: --scan %s --rtu-tcp: expected "
+		    "host[:port], not a serial device\n", o->scan_target);
+		return EXIT_USAGE;
+	}
+	if (o->rtu_tcp)
+		r.p.type = BUS_RTU_TCP;
 	r.p.baud = o->baud > 0 ? o->baud : 19200;
 	r.p.parity = o->parity ? o->parity : 'N';
 	r.p.stop_bits = o->stop_bits > 0 ? o->stop_bits : 1;

@@ -7,7 +7,8 @@
  * CRC (RTU only) / io. libmodbus opens the line; the frames are built and
  * matched here, so a late, duplicated or stray answer is skipped (counted
  * in strays), never taken for the answer awaited. The contexts themselves
- * come from bus-rtu.c and bus-tcp.c.
+ * come from bus-rtu.c and bus-tcp.c. RTU over TCP (bus-rtu-tcp.c) is the RTU
+ * framing run on a TCP socket that libmodbus's TCP context connected.
  *
  * bus_*: a worker thread per bus that owns the link. The loop thread queues
  * jobs (bus_submit) and gets them back, with results filled in, through an
@@ -55,7 +56,8 @@ bus_link_init(struct bus_link *l, const struct bus_conf *conf, int timeout_ms)
 	memset(l, 0, sizeof *l);
 	l->conf = conf;
 	l->timeout_ms = timeout_ms > 0 ? timeout_ms : conf->timeout_ms;
-	l->t35_us = poll_t35_us(conf);
+	/* a gateway keeps its line's silent interval itself */
+	l->t35_us = conf->type == BUS_RTU ? poll_t35_us(conf) : 0;
 }
 
 void
@@ -77,17 +79,17 @@ bus_link_open(struct bus_link *l, struct err *e)
 	int			 saved;
 
 	bus_link_close(l);
-	if ((c->type == BUS_TCP && (c->host == NULL || c->host[0] == '\0' ||
+	if ((bus_is_net(c) && (c->host == NULL || c->host[0] == '\0' ||
 	    bus_tcp_resolve(c, &e2) == -1)) || (c->type == BUS_RTU &&
 	    c->device != NULL && c->device[0] != '\0' &&
 	    bus_rtu_lock(c->device, l->lock_path, sizeof l->lock_path,
 	    &e2) == -1))
 		ctx = NULL;
-	else
-		ctx = c->type == BUS_TCP ? bus_tcp_new(c, &e2) :
+	else	/* RTU over TCP: libmodbus's TCP context makes the socket */
+		ctx = bus_is_net(c) ? bus_tcp_new(c, &e2) :
 		    bus_rtu_new(c, &e2);
 	if (ctx == NULL) {
-		if (c->type == BUS_TCP && (c->host == NULL ||
+		if (bus_is_net(c) && (c->host == NULL ||
 		    c->host[0] == '\0'))
 			err_set(&e2, "bus %s: no host", c->name);
 		bus_rtu_unlock(l->lock_path);
@@ -101,7 +103,7 @@ bus_link_open(struct bus_link *l, struct err *e)
 		saved = errno;
 		modbus_free(ctx);
 		bus_rtu_unlock(l->lock_path);
-		if (c->type == BUS_TCP)
+		if (bus_is_net(c))
 			snprintf(l->last_error, sizeof l->last_error,
 			    "connect %s:%d: %s", c->host, c->port,
 			    modbus_strerror(saved));
@@ -278,7 +280,7 @@ bus_link_fail(struct bus_link *l, const char *why, int err_no,
 {
 	const struct bus_conf	*c = l->conf;
 
-	if (c->type == BUS_TCP)
+	if (bus_is_net(c))
 		snprintf(l->last_error, sizeof l->last_error, "%s:%d: %s",
 		    c->host, c->port, why);
 	else
@@ -393,14 +395,15 @@ bus_rtu_frame_len(const uint8_t *buf, int n)
 
 /* Drop what came in since the last transaction; 1 when something did. */
 static int
-bus_rtu_drain(int fd)
+bus_rtu_drain(int fd, int net)
 {
 	uint8_t	junk[256];
 	int	any = 0;
 
-	while (bus_recv(fd, junk, sizeof junk, 0) > 0)
+	while (bus_recv(fd, junk, sizeof junk, net) > 0)
 		any = 1;
-	(void)tcflush(fd, TCIFLUSH);
+	if (!net)
+		(void)tcflush(fd, TCIFLUSH);
 	return any;
 }
 
@@ -417,6 +420,12 @@ bus_rtu_drain(int fd)
  * byte timeout more): silence is a timeout; a frame that stops for longer
  * than the byte timeout, or is not whole by the deadline, is a corrupt one
  * (CRC).
+ *
+ * RTU over TCP (net): the same frames on a socket. The far line's wire
+ * time, request and reply, is added to the deadline; a gateway may cut a
+ * frame into segments as it pleases and the network may hold one back, so
+ * there is no byte timeout between the pieces: a frame must be whole by
+ * the deadline (one that began in time, by the same extension).
  */
 static int
 bus_rtu_xfer(struct bus_link *l, int unit, struct bus_xfer *x, int64_t t0)
@@ -429,8 +438,9 @@ bus_rtu_xfer(struct bus_link *l, int unit, struct bus_xfer *x, int64_t t0)
 	uint16_t	 crc;
 	ssize_t		 got;
 	long		 ch = bus_char_us(l->conf);
+	int		 net = bus_is_net(l->conf);
 
-	if (bus_rtu_drain(fd))
+	if (bus_rtu_drain(fd, net))
 		x->strays++;
 	req[0] = (uint8_t)unit;
 	n = 1 + bus_pdu(x, req + 1);
@@ -438,9 +448,10 @@ bus_rtu_xfer(struct bus_link *l, int unit, struct bus_xfer *x, int64_t t0)
 	req[n++] = (uint8_t)crc;
 	req[n++] = (uint8_t)(crc >> 8);
 	rsp_us = (int64_t)(3 + bus_rsp_len(x)) * ch;
-	deadline = t0 + (int64_t)l->timeout_ms * 1000 + rsp_us;
+	deadline = t0 + (int64_t)l->timeout_ms * 1000 + rsp_us +
+	    (net ? (int64_t)n * ch : 0);
 	gap_us = wire_gap_us(ch);
-	if (bus_send_all(fd, req, n, 0, deadline) == -1)
+	if (bus_send_all(fd, req, n, net, deadline) == -1)
 		return bus_link_fail(l, strerror(errno), errno, x);
 	/* nothing to read before both frames and the turnaround passed */
 	clock_sleep_until_us(t0 + (int64_t)n * ch + rsp_us + l->t35_us);
@@ -479,7 +490,7 @@ bus_rtu_xfer(struct bus_link *l, int unit, struct bus_xfer *x, int64_t t0)
 		 * bursty adapter) to arrive whole */
 		if (have > 0 && first_us + rsp_us + gap_us > until)
 			until = first_us + rsp_us + gap_us;
-		if (have > 0 && last_us + gap_us < until)
+		if (!net && have > 0 && last_us + gap_us < until)
 			until = last_us + gap_us;
 		if ((r = bus_wait_in(fd, until)) == -1)
 			return bus_link_fail(l, strerror(errno), errno, x);
@@ -494,10 +505,13 @@ bus_rtu_xfer(struct bus_link *l, int unit, struct bus_xfer *x, int64_t t0)
 			x->err_no = EMBBADDATA;
 			return 0;
 		}
-		got = bus_recv(fd, buf + have, sizeof buf - (size_t)have, 0);
-		if (got == 0 || (got == -1 && errno != EAGAIN))
-			return bus_link_fail(l, got == 0 ? "device closed" :
-			    strerror(errno), got == 0 ? EIO : errno, x);
+		got = bus_recv(fd, buf + have, sizeof buf - (size_t)have, net);
+		if (got == 0 || (got == -1 && errno != EAGAIN &&
+		    errno != EWOULDBLOCK))
+			return bus_link_fail(l, got == 0 ? (net ? "connection "
+			    "closed by the peer" : "device closed") :
+			    strerror(errno), got == 0 ? (net ? ECONNRESET :
+			    EIO) : errno, x);
 		if (got > 0) {
 			if (have == 0 && first_us == 0)
 				first_us = clock_mono_us();
@@ -514,8 +528,9 @@ bus_rtu_xfer(struct bus_link *l, int unit, struct bus_xfer *x, int64_t t0)
 }
 
 /*
- * TCP: count timeouts in a row across units; at silent_max the gateway is
- * taken to have kept a dead socket, and the connection is dropped (-1).
+ * TCP and RTU over TCP: count timeouts in a row across units; at
+ * silent_max the gateway is taken to have kept a dead socket, and the
+ * connection is dropped (-1).
  */
 static int
 bus_tcp_silence(struct bus_link *l, const struct bus_xfer *x)
@@ -568,10 +583,17 @@ bus_link_xfer(struct bus_link *l, int unit, struct bus_xfer *x)
 	x->done_ms = t1 / 1000;
 	x->done_wall_ms = clock_wall_ms();
 	x->lat_us = (uint32_t)(t1 - t0);
-	if (rc == 0 && l->conf->type == BUS_TCP && bus_tcp_silence(l, x) == -1)
-		rc = -1;
+	if (rc == 0 && bus_is_net(l->conf)) {
+		if (bus_tcp_silence(l, x) == -1)
+			rc = -1;
+		if (x->outcome == ST_TIMEOUT && l->silent_n > 0 &&
+		    l->silent_n <= BUS_TCP_SILENT_MAX)
+			l->silent_unit[l->silent_n - 1] = (uint8_t)unit;
+	}
 	if (rc == -1) {
 		bus_link_close(l);
+		if (l->name_kind && !l->answered)	/* the wrong type? */
+			bus_link_name_kind(l, unit);
 		return -1;
 	}
 	x->busy_us = x->lat_us + (x->outcome == ST_TIMEOUT ? 0 : l->t35_us);
@@ -855,8 +877,10 @@ bus_init(struct bus *b, struct ev_loop *loop, const struct bus_conf *conf,
 {
 	memset(b, 0, sizeof *b);
 	bus_link_init(&b->link, conf, conf->timeout_ms);
-	if (conf->type == BUS_TCP)
+	if (bus_is_net(conf)) {
 		b->link.silent_max = BUS_TCP_SILENT_MAX;
+		b->link.name_kind = 1;
+	}
 	if (pthread_mutex_init(&b->mu, NULL) != 0 ||
 	    pthread_cond_init(&b->cv, NULL) != 0)
 		return err_set(e, "bus %s: cannot create its lock", conf->name);

@@ -49,6 +49,7 @@ struct scan {
 	struct scan_summary	 sum;		/* worker only */
 	unsigned char		 late[256];	/* worker: answered too late */
 	unsigned char		 seen[256];	/* worker: reported */
+	int			 kind_known;	/* worker: framing settled */
 };
 
 int
@@ -61,6 +62,8 @@ scan_default_timeout_ms(const struct scan_params *p)
 	/* request 8 chars, reply 5 + 2 * 4: twice both, plus 6 ms */
 	us = 2 * (8 + 13) * wire_char_us(p->baud, p->parity, p->stop_bits) +
 	    6000;
+	if (p->type == BUS_RTU_TCP)
+		us += 100000;
 	return (int)((us + 999) / 1000);
 }
 
@@ -182,6 +185,43 @@ scan_describe(struct scan *s, int unit, const char *name, char *text,
 	    w[3], w[4], w[1] / 100, w[1] % 100);
 }
 
+/*
+ * Nothing has answered in the framing asked for and addr did not: ask it
+ * in the other one (see scan.h). 1: the port speaks the other framing and
+ * the link now uses it; 0: it does not (the link is open again in the
+ * framing asked for); -1: the link cannot be reopened.
+ */
+static int
+scan_try_other(struct scan *s, int addr)
+{
+	struct scan_params	q = s->p;
+	struct err		e;
+	int			timeout_ms, rc;
+
+	q.type = bus_kind_other(s->conf.type);
+	timeout_ms = scan_default_timeout_ms(&q);
+	if (timeout_ms < s->p.timeout_ms)
+		timeout_ms = s->p.timeout_ms;
+	if (q.type == BUS_TCP)	/* one try: any Modbus TCP port answers */
+		s->kind_known = 1;
+	bus_link_close(&s->link);	/* a converter may take one client */
+	rc = bus_net_probe(&s->conf, q.type, addr, timeout_ms);
+	if (rc == 1) {
+		s->conf.type = q.type;
+		s->kind_known = 1;
+		s->sum.spoken = q.type;
+		s->sum.kind_differs = 1;
+		snprintf(s->sum.kind_note, sizeof s->sum.kind_note, "%s:%d "
+		    "speaks %s, not %s: set type = %s", s->conf.host,
+		    s->conf.port, bus_kind_name(q.type),
+		    bus_kind_name(s->p.type), bus_type_name(q.type));
+		bus_link_init(&s->link, &s->conf, s->p.timeout_ms);
+	}
+	if (bus_link_open(&s->link, &e) == -1)
+		return -1;
+	return rc == 1;
+}
+
 /* Identify the unit at addr; post what was found. -1: link lost. */
 static int
 scan_one(struct scan *s, int addr)
@@ -189,11 +229,25 @@ scan_one(struct scan *s, int addr)
 	struct scan_ev	ev;
 	struct bus_xfer	x;
 	char		name[24];
+	int		rc, sw;
 
 	memset(&ev, 0, sizeof ev);
 	ev.kind = SEV_FOUND;
 	ev.addr = addr;
-	if (scan_read(s, addr, REG_SOCO_MAGIC, REG_SOCO_MAGIC, &x) == -1)
+	rc = scan_read(s, addr, REG_SOCO_MAGIC, REG_SOCO_MAGIC, &x);
+	if (bus_is_net(&s->conf) && !s->kind_known) {
+		if (rc == 0 && (x.outcome == ST_ANSWER ||
+		    x.outcome == ST_EXCEPTION || x.other_unit != 0))
+			s->kind_known = 1;	/* the framing asked for */
+		else if ((sw = scan_try_other(s, addr)) == 1)
+			return scan_one(s, addr);
+		else if (sw == -1)
+			return -1;
+		else if (rc == -1)	/* reopened: ask again */
+			rc = scan_read(s, addr, REG_SOCO_MAGIC,
+			    REG_SOCO_MAGIC, &x);
+	}
+	if (rc == -1)
 		return -1;
 	if (x.outcome == ST_TIMEOUT)
 		return 0;
@@ -378,6 +432,7 @@ scan_start(struct ev_loop *loop, const struct scan_params *p,
 	bus_link_init(&s->link, &s->conf, s->p.timeout_ms);
 	s->sum.total = p->last - p->first + 1;
 	s->sum.timeout_ms = s->p.timeout_ms;
+	s->sum.spoken = p->type;
 	TAILQ_INIT(&s->evs);
 	pthread_mutex_init(&s->mu, NULL);
 	ev_async_init(&s->wake, scan_wake_cb);

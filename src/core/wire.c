@@ -94,3 +94,21 @@ bus_parity_parse(const char *word, char *parity)
 		return -1;
 	return 0;
 }
+
+const char *
+bus_type_name(int t)
+{
+	return t == BUS_TCP ? "tcp" : t == BUS_RTU_TCP ? "rtu-tcp" : "rtu";
+}
+
+int
+bus_is_net(const struct bus_conf *b)
+{
+	return b->type == BUS_TCP || b->type == BUS_RTU_TCP;
+}
+
+int
+bus_has_line(const struct bus_conf *b)
+{
+	return b->type == BUS_RTU || b->type == BUS_RTU_TCP;
+}

@@ -1201,7 +1201,7 @@ engine_print_plan(const struct bus_conf *b, FILE *fp)
 	sets[1] = &p.slow;
 	sets[2] = &p.info;
 	sets[3] = &p.magic;
-	if (b->type == BUS_RTU)
+	if (bus_has_line(b))
 		fprintf(fp, "  poll plan of one E34 at %d baud 8%c%d (%ld us a "
 		    "character, silent interval %u us):\n", b->baud,
 		    b->parity ? b->parity : 'N', b->stop_bits, bus_char_us(b),

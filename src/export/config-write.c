@@ -31,9 +31,13 @@ cw_write_bus(FILE *f, const struct bus_conf *b)
 
 	cw_clean(b->name != NULL ? b->name : "scan", name, sizeof name);
 	fprintf(f, "[bus %s]\n", name);
-	if (b->type == BUS_TCP) {
-		fprintf(f, "type = tcp\nhost = %s\nport = %d\n",
-		    b->host != NULL ? b->host : "127.0.0.1", b->port);
+	if (bus_is_net(b)) {
+		fprintf(f, "type = %s\nhost = %s\nport = %d\n",
+		    bus_type_name(b->type), b->host != NULL ? b->host :
+		    "127.0.0.1", b->port);
+		if (b->type == BUS_RTU_TCP)	/* the converter's line */
+			fprintf(f, "baud = %d\nparity = %s\nstop_bits = %d\n",
+			    b->baud, bus_parity_name(b->parity), b->stop_bits);
 	} else {
 		fprintf(f, "type = rtu\ndevice = %s\nbaud = %d\nparity = %s\n"
 		    "stop_bits = %d\n", b->device != NULL ? b->device : "",

@@ -146,13 +146,16 @@ report_rows_comm(const struct report_in *in, report_emit_fn *emit, void *ctx)
 		emit(ctx, "comm", "bus", "unknown", "", why);
 		return;
 	}
-	emit(ctx, "comm", "type", b->type == BUS_TCP ? "tcp" : "rtu", "", why);
-	if (b->type == BUS_TCP) {
+	emit(ctx, "comm", "type", bus_type_name(b->type), "", why);
+	if (bus_is_net(b)) {
 		emit(ctx, "comm", "host", b->host ? b->host : "", "", "");
 		snprintf(buf, sizeof buf, "%d", b->port);
 		emit(ctx, "comm", "port", buf, "", "");
-	} else {
-		emit(ctx, "comm", "device", b->device ? b->device : "", "", "");
+	}
+	if (bus_has_line(b)) {
+		if (b->type == BUS_RTU)
+			emit(ctx, "comm", "device", b->device ? b->device : "",
+			    "", "");
 		snprintf(buf, sizeof buf, "%d", b->baud);
 		emit(ctx, "comm", "baud", buf, "Bd", "");
 		emit(ctx, "comm", "parity", bus_parity_name(b->parity), "", "");

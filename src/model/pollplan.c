@@ -175,7 +175,7 @@ poll_plan_init(struct poll_plan *p, struct err *e)
 uint32_t
 poll_t35_us(const struct bus_conf *b)
 {
-	if (b->type != BUS_RTU)
+	if (!bus_has_line(b) || b->baud <= 0)	/* rtu, rtu-tcp */
 		return 0;
 	return (uint32_t)wire_t35_us(b->baud, bus_char_us(b));
 }
@@ -183,8 +183,7 @@ poll_t35_us(const struct bus_conf *b)
 uint32_t
 poll_req_wire_us(const struct bus_conf *b, int count)
 {
-	/* FC03: request 8 characters, answer 5 + 2 per register */
-	if (b->type != BUS_RTU || b->baud <= 0)
+	if (!bus_has_line(b) || b->baud <= 0)	/* rtu, rtu-tcp */
 		return 0;
 	return (uint32_t)wire_frames_us(b->baud, bus_char_us(b),
 	    8 + 5 + 2 * count, 2);

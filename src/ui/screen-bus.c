@@ -195,7 +195,7 @@ bus_draw_round(struct ui *ui, struct bus_lines *l, const struct bus_view *bv)
 	widget_fmt_us(b, sizeof b, wire);
 	if (bv->round_us == 0)
 		snprintf(line, sizeof line, "round: not measured yet");
-	else if (bc->type != BUS_RTU || wire == 0)
+	else if (!bus_has_line(bc) || wire == 0)
 		snprintf(line, sizeof line, "round: %s for one cycle of each "
 		    "meter (%s%s)", a, what, skip);
 	else
@@ -230,6 +230,11 @@ bus_draw_bus(struct ui *ui, struct bus_lines *l, const struct bus_view *bv)
 		if (bc->type == BUS_TCP)
 			snprintf(line, sizeof line, "  tcp %s:%d  timeout %d ms",
 			    bc->host, bc->port, bc->timeout_ms);
+		else if (bc->type == BUS_RTU_TCP)
+			snprintf(line, sizeof line, "  rtu-tcp %s:%d, line %d "
+			    "8%c%d  timeout %d ms", bc->host, bc->port,
+			    bc->baud, bc->parity, bc->stop_bits,
+			    bc->timeout_ms);
 		else
 			snprintf(line, sizeof line, "  rtu %d 8%c%d  timeout %d "
 			    "ms", bc->baud, bc->parity, bc->stop_bits,
@@ -237,7 +242,7 @@ bus_draw_bus(struct ui *ui, struct bus_lines *l, const struct bus_view *bv)
 		widget_put(l->win, y, x, 0, ui_attr(ui, TH_HEADER), ui->utf8,
 		    line);
 	}
-	if (bc->type != BUS_TCP) {
+	if (bc->type == BUS_RTU) {
 		snprintf(line, sizeof line, "device %s", bc->device);
 		bus_text(ui, l, 2, 7, ui_attr(ui, TH_UNIT), line);
 	}

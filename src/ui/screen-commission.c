@@ -216,6 +216,8 @@ cms_done_cb(void *arg, const struct scan_summary *sum)
 
 	s->sum = *sum;
 	s->have_sum = 1;
+	if (sum->kind_differs)	/* a wrong type, named (scan.h) */
+		ui_message(s->ui, "%s", sum->kind_note);
 	if (s->job == CMS_FINDER && (sum->found > 0 || sum->foreign > 0) &&
 	    s->found_at < 0 && !s->restoring)
 		s->found_at = s->fi;

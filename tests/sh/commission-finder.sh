@@ -22,7 +22,7 @@ ms() { echo "$1" | awk '{ if ($2 == "ms") print int($1); else print int($1 * 100
 scr_start 100 30 C.UTF-8 -c "$T_TMP/fe.ini"
 scr_body_wait 20 'Commissioning|Meter one' || not_ok "console up" "$(scr_cap)"
 need_screen
-if scr_body_wait 20 'Comm: 19200 8N1 unit 1 does NOT answer'; then
+if scr_body_wait 20 'Comm: 19200 8N1,? unit 1 does NOT answer'; then
 	ok "wrong settings: the meter does not answer, and the screen says so"
 else
 	not_ok "wrong settings: the meter does not answer, and the screen says so" "$(scr_cap)"

@@ -110,7 +110,7 @@ bad key-twice 78 "10: \[meter m1\] poll_ms = '500': poll_ms is already set at li
 	label = x
 	poll_ms = 500
 	EOF
-bad type-bad 78 "2: \[bus b1\] type = 'modbus': expected rtu or tcp" <<-'EOF'
+bad type-bad 78 "2: \[bus b1\] type = 'modbus': expected rtu, tcp or rtu-tcp" <<-'EOF'
 	[bus b1]
 	type = modbus
 	EOF
@@ -376,7 +376,7 @@ like "$out" "huge\.ini: 1048577 bytes: a configuration file is at most 1048576 b
 printf '[bus b]\ntype = rtu\001\033[2J\ndevice = /dev/x\n[meter m]\nbus = b\naddress = 1\n' >ctl.ini
 "$TUI" --check-config -c ctl.ini >/dev/null 2>ctl.err
 is "$?" 78 "control bytes: exit 78"
-like "$(cat ctl.err)" "^countis-tui: ctl\.ini:2: \[bus b\] type = 'rtu\\\\x01\\\\x1B\[2J': expected rtu or tcp" \
+like "$(cat ctl.err)" "^countis-tui: ctl\.ini:2: \[bus b\] type = 'rtu\\\\x01\\\\x1B\[2J': expected rtu, tcp or rtu-tcp" \
 	"control bytes: escaped as \\xNN"
 is "$(tr -d '\n -~' <ctl.err | od -An -c | tr -d ' \n')" "" "control bytes: none reaches stderr raw"
 

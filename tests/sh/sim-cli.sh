@@ -14,9 +14,11 @@ usage() {	# usage DESCRIPTION REGEX ARGS...
 	like "$(cat u.err)" "$_re" "$_d: the message names it"
 	is "$(cat u.out)" "" "$_d: nothing on stdout"
 }
-usage "no link option" "one of --pty LINK, --serial DEVICE or --tcp" --units 1
-usage "two link options" "--tcp: only one of --pty, --serial and --tcp" \
+usage "no link option" "one of --pty LINK, --serial DEVICE, --tcp \\[HOST:\\]PORT or --rtu-tcp" --units 1
+usage "two link options" "--tcp: only one of --pty, --serial, --tcp and --rtu-tcp" \
     --pty l1 --tcp 5020
+usage "two link options, rtu-tcp" "--rtu-tcp: only one of" --tcp 5020 \
+    --rtu-tcp 5021
 usage "bad baud" "--baud: '19201'" --pty l1 --baud 19201
 usage "bad parity" "--parity: 'mark'" --pty l1 --parity mark
 usage "bad stop bits" "--stop-bits: '3'" --pty l1 --stop-bits 3
@@ -33,6 +35,7 @@ usage "fault without unit" "--fault: 'dead': expected UNIT:KIND" \
 usage "fault on an unserved unit" "--fault: unit 9 is not served" \
     --pty l1 --units 1-3 --fault 9:dead
 usage "bad tcp port" "--tcp: '70000'" --tcp 70000
+usage "bad rtu-tcp port" "--rtu-tcp: '70000'" --rtu-tcp 70000
 usage "bad seed" "--seed: 'x'" --pty l1 --seed x
 usage "bad speedup" "--speedup: '0'" --pty l1 --speedup 0
 usage "unknown option" "--bogus: unknown option" --pty l1 --bogus
