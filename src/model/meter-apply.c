@@ -239,7 +239,12 @@ meter_apply_cycle(struct meter *m, const struct poll_result *r,
 		idv = meter_ident_decide(r->x, r->nx, name, sizeof name);
 		meter_ident_keep(m, idv, name, now_ms);
 		m->need_info = 1;	/* details with this cycle, or later */
-	}
+	} else if (m->ident.done && !m->ident.is_e34)
+		/*
+		 * Sent before a write's own identification found the unit
+		 * foreign (meter_apply_job): what it read is not an E34's.
+		 */
+		idv = MI_FOREIGN;
 	if (idv != MI_FOREIGN)
 		for (i = 0; i < r->nx; i++)
 			meter_store_xfer(m, &r->x[i], r->end_ms,
