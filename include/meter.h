@@ -1,7 +1,8 @@
 /*
  * meter.h: what the console knows about one meter. Model only: no curses, no
- * modbus. The engine writes into it on the loop thread (meter_apply_*); views
- * read it through const pointers between loop iterations.
+ * modbus, no bus.h. The engine hands it each poll result on the loop thread
+ * and meter_apply_* (meter-apply.c) make every state transition; views read
+ * it through const pointers between loop iterations.
  */
 #ifndef METER_H
 #define METER_H
