@@ -171,14 +171,18 @@ struct bus_job {
 	int			 meter;		/* index in the engine */
 	int			 unit;
 	int			 identify;	/* x[0] magic, x[1] name come first */
+	/*
+	 * The submitter's rule, run by the worker after x[i] (its thread):
+	 * 0 stops the job there (e.g. an identification that says "not an
+	 * E34" before a write). NULL: run every transaction.
+	 */
+	int			(*gate)(const struct bus_job *, int i);
 	int			 with_info;	/* the identification details set */
 	int			 with_slow;	/* the slow set */
 	int			 guarded;	/* set by bus_job_guard() only */
 	int			 nx;
 	struct bus_xfer		 x[BUS_JOB_MAX];
 	/* results */
-	int			 ident;		/* enum bus_ident */
-	char			 ext_name[24];
 	int			 link_failed;	/* device gone or not open */
 	unsigned		 conn_gen;	/* connection the job ran on */
 	int64_t			 start_ms, start_wall_ms;
@@ -186,14 +190,6 @@ struct bus_job {
 	uint32_t		 run_us;	/* worker time for the job */
 	void			*ctx;		/* the submitter's */
 };
-
-/*
- * Identification outcome: E34; FOREIGN (an answer that is not an E34's:
- * no "SOCO", another name, or exception 1..3 on the identification
- * registers); UNDECIDED (no answer, a corrupt one, or a transient
- * exception such as 4 or a gateway's 10/11: try again next cycle).
- */
-enum bus_ident { IDENT_NOT_RUN, IDENT_E34, IDENT_FOREIGN, IDENT_UNDECIDED };
 
 /*
  * Pass every write of job j (unit and xfers filled in) through

@@ -1,7 +1,8 @@
 /*
  * meter.h: what the console knows about one meter. Model only: no curses, no
- * modbus. The engine writes into it on the loop thread (meter_apply_*); views
- * read it through const pointers between loop iterations.
+ * modbus, no bus.h. The engine hands it each poll result on the loop thread
+ * and meter_apply_* (meter-apply.c) make every state transition; views read
+ * it through const pointers between loop iterations.
  */
 #ifndef METER_H
 #define METER_H
@@ -9,6 +10,7 @@
 #include <stdint.h>
 
 #include "conf.h"
+#include "poll-result.h"
 #include "regdecode.h"
 #include "regmap.h"
 #include "stats.h"
@@ -59,6 +61,13 @@ struct meter {
 	int			 exc_code;	/* when MS_EXCEPTION */
 	int			 offline;	/* given up; probed with back-off */
 	int			 consecutive_fail;
+	/* Identification and back-off, kept by meter_apply_* (meter-apply.c). */
+	int			 need_ident;	/* identify in the next cycle */
+	int			 need_info;	/* details not yet read whole */
+	int			 probe_ms;	/* offline: delay of the next probe */
+	int			 foreign_backoff_ms;	/* foreign: as probe_ms */
+	int64_t			 foreign_next_ms;	/* foreign: identify again */
+	unsigned		 conn_gen;	/* connection of the last cycle */
 	int64_t			 last_ok_ms;	/* monotonic ms of the last good cycle */
 	int64_t			 last_cycle_ms;	/* monotonic ms the last cycle ended */
 	int64_t			 last_cycle_wall_ms; /* UTC ms the last cycle started */
@@ -134,6 +143,76 @@ int	meter_energy_monotonic(const struct meter *);
  */
 int	meter_fresh(const struct meter *, int64_t now_ms, int64_t period_ms,
 	    int64_t timeout_ms);
+
+/*
+ * Applying results (meter-apply.c): every state transition of a meter, on
+ * the loop thread, from a poll_result and nothing else. The engine only arms
+ * timers from what they return.
+ */
+#define METER_OFFLINE_AFTER	3	/* failed cycles before probing */
+#define METER_PROBE_MIN_MS	1000	/* back-off of probes and foreign */
+#define METER_PROBE_MAX_MS	30000	/* re-identification: doubling */
+
+/* What an identification (x[0] "SOCO", x[1] extended name) says so far. */
+enum meter_idv {
+	MI_UNDECIDED,	/* no answer, corrupt, exception 4.., not run: again */
+	MI_PENDING,	/* "SOCO" read, the name not yet */
+	MI_E34,
+	MI_FOREIGN	/* no "SOCO", another name, exception 1..3 */
+};
+
+/*
+ * The rule (PRODUCT.md): "SOCO" at REG_SOCO_MAGIC, then the extended name,
+ * trimmed (regdecode's string rule), starting with "countis e34" in any
+ * case. Judges x[0..n-1] (n <= 2 taken); the decoded name goes to name
+ * when that far. Pure: the bus worker's gate may call it.
+ */
+enum meter_idv	meter_ident_decide(const struct poll_xfer *x, int n,
+		    char *name, size_t len);
+
+/* What the engine must do once a result is applied. */
+enum meter_action {
+	MA_POLL,	/* go on polling at the period */
+	MA_OFFLINE,	/* given up now: arm a probe after delay_ms */
+	MA_PROBE,	/* still offline: probe again after delay_ms */
+	MA_ONLINE	/* back: poll at once (identified first) */
+};
+struct meter_next {
+	enum meter_action	 action;
+	int			 delay_ms;	/* MA_OFFLINE, MA_PROBE */
+};
+
+/*
+ * A poll cycle ended: count its requests, take the identification decision
+ * when it identified, store its values (none from a foreign unit), set the
+ * status (the worst outcome), run the cycle's checks, and give up after
+ * offline_after failed cycles in a row (0: never, a batch run). now_ms
+ * schedules a foreign unit's next identification.
+ */
+struct meter_next meter_apply_cycle(struct meter *, const struct poll_result *,
+		    int offline_after, int64_t now_ms);
+/* The probe of an offline meter ("SOCO" read) came back. */
+struct meter_next meter_apply_probe(struct meter *, const struct poll_result *);
+/*
+ * A cycle without traffic (offline, or foreign between identifications):
+ * its status stays, nothing is fresh, but it counts as a cycle.
+ */
+void	meter_apply_idle(struct meter *, int64_t now_ms, int64_t wall_ms);
+/*
+ * Another job on the meter (a guarded write, load-curve paging) came back:
+ * count its requests; when it identified and the unit is foreign now, the
+ * meter is. Returns the identification verdict (MI_UNDECIDED when none).
+ */
+enum meter_idv	meter_apply_job(struct meter *, const struct poll_result *,
+		    int64_t now_ms);
+/*
+ * A poll tick: 1 when a cycle should be sent (with identification when
+ * m->need_ident), 0 for an idle cycle (offline; foreign until its next
+ * identification is due).
+ */
+int	meter_poll_due(struct meter *, int64_t now_ms);
+/* Identify again at once (operator, scan, line given back). */
+void	meter_reidentify(struct meter *);
 
 /* Inferred wiring diagnosis from live values (PRODUCT.md "Talking to the meter"). */
 struct wiring_diag {

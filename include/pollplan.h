@@ -74,8 +74,10 @@ void		 poll_set_print(const struct bus_conf *b, const struct poll_set *s,
 /* Identification (PRODUCT.md): 1 when the magic words read "SOCO". */
 int		 poll_ident_magic_ok(const uint16_t *words, int count);
 /*
- * 1 when the extended name words (REG_EXTENDED_NAME) read, lower-cased and
- * trimmed, start with "countis e34". The trimmed name is copied to out.
+ * 1 when the extended name words (REG_EXTENDED_NAME), decoded as
+ * reg_decode decodes that register (trimmed), start with "countis e34" in
+ * any case. The decoded name is copied to out. The model's identification
+ * (meter_ident_decide, meter.h) and the scan use this one rule.
  */
 int		 poll_ident_name_ok(const uint16_t *words, int count, char *out,
 		    size_t outlen);

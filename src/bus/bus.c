@@ -721,33 +721,6 @@ bus_link_lost(struct bus *b)
 	pthread_mutex_unlock(&b->mu);
 }
 
-/* After x[i] of an identifying job: 1 to go on, 0 to stop the job. */
-static int
-bus_ident_step(struct bus_job *j, int i)
-{
-	const struct bus_xfer	*x = &j->x[i];
-
-	if (x->outcome == ST_EXCEPTION && x->exc_code >= 1 &&
-	    x->exc_code <= 3) {	/* no such function or register: not an E34 */
-		j->ident = IDENT_FOREIGN;
-		return 0;
-	}
-	if (x->outcome != ST_ANSWER) {
-		j->ident = IDENT_UNDECIDED;
-		return 0;
-	}
-	if (i == 0 && !poll_ident_magic_ok(x->words, x->count)) {
-		j->ident = IDENT_FOREIGN;
-		return 0;
-	}
-	if (i == 1) {
-		j->ident = poll_ident_name_ok(x->words, x->count, j->ext_name,
-		    sizeof j->ext_name) ? IDENT_E34 : IDENT_FOREIGN;
-		return j->ident == IDENT_E34;
-	}
-	return 1;
-}
-
 /* Run a job's transactions back to back; stop at the first timeout. */
 static void
 bus_run_job(struct bus *b, struct bus_job *j)
@@ -758,7 +731,6 @@ bus_run_job(struct bus *b, struct bus_job *j)
 
 	j->start_ms = t0 / 1000;
 	j->start_wall_ms = clock_wall_ms();
-	j->ident = IDENT_NOT_RUN;
 	if (bus_ensure_open(b) == -1) {
 		j->link_failed = 1;
 		goto out;
@@ -779,8 +751,8 @@ bus_run_job(struct bus *b, struct bus_job *j)
 			bus_link_lost(b);
 			break;
 		}
-		if (j->identify && i < 2 && !bus_ident_step(j, i))
-			break;
+		if (j->gate != NULL && !j->gate(j, i))
+			break;	/* the submitter's rule: stop here */
 		if (x->outcome == ST_TIMEOUT ||
 		    (x->outcome == ST_EXCEPTION && x->exc_code >= 10))
 			break;	/* nobody there: one timeout per cycle */

@@ -1,14 +1,18 @@
 /*
  * engine.c: the poll engine. Schedules every meter's poll cycle on the libev
- * loop, hands the cycles to the bus workers (bus.c) as jobs, and applies the
- * results to the model (meter.c) on the loop thread: decoded values, link
- * statistics, status, identification, back-off of meters that went quiet.
+ * loop, hands the cycles to the bus workers (bus.c) as jobs, turns each
+ * finished job into a poll_result and lets the model apply it
+ * (meter_apply_*, meter-apply.c: values, status, identification, going
+ * offline and back). What is left here: timers, submitting, the bus view's
+ * statistics, and publishing each cycle to the consumers.
  *
- * What a cycle reads is poll.c's plan; how a request travels is bus.c's.
- * The loop never waits on a bus: a meter has at most one cycle in flight, and
- * a timer that fires while it is still queued only counts an overrun.
+ * What a cycle reads is pollplan.c's plan; how a request travels is bus.c's.
+ * The loop never waits on a bus: a meter has at most one cycle or probe in
+ * flight, in a job embedded in its engine state (no allocation per cycle),
+ * and a timer that fires while it is still queued only counts an overrun.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,28 +26,26 @@
 #include "pollplan.h"
 #include "regdecode.h"
 
-#define ENG_OFFLINE_AFTER	3	/* failed cycles before probing */
-#define ENG_PROBE_MIN_MS	1000
-#define ENG_PROBE_MAX_MS	30000
+#if POLL_RESULT_MAX < BUS_JOB_MAX
+#error "a poll_result must hold every transaction of a bus job"
+#endif
 
-/* Engine-side state of one meter (the model is struct meter). */
+/*
+ * Engine-side state of one meter (the model, identification and back-off
+ * included, is struct meter): its timers and its one job in flight.
+ */
 struct mstate {
 	struct engine	*eng;
 	int		 index;
 	ev_timer	 poll;		/* repeat = poll_ms */
 	ev_timer	 probe;		/* offline: back-off probes */
-	int		 busy;		/* a cycle or probe job is queued/running */
-	int		 need_ident;
-	int		 need_info;	/* details not yet read whole */
+	int		 busy;		/* job (a cycle or probe) queued/running */
 	int64_t		 slow_next_ms;
-	int64_t		 foreign_next_ms;	/* re-identify a foreign unit */
-	int		 foreign_backoff_ms;	/* as offline probes: 1 s to 30 s */
-	int		 backoff_ms;
 	uint64_t	 overruns;
 	uint32_t	 last_run_us;	/* worker time of the last cycle */
-	unsigned	 conn_gen;
 	int		 batch_n;	/* batch cycles completed */
 	uint64_t	 round_no;	/* last publishing round it counted in */
+	struct bus_job	 job;		/* the cycle or probe, reused */
 };
 
 struct ebus {
@@ -116,14 +118,94 @@ eng_bus_of(struct engine *eng, int meter)
 static void
 eng_job_add_set(struct bus_job *j, const struct poll_set *s)
 {
-	int	i;
+	struct bus_xfer	*x;
+	int		 i;
 
 	for (i = 0; i < s->nreq && j->nx < BUS_JOB_MAX; i++) {
-		j->x[j->nx].addr = s->req[i].addr;
-		j->x[j->nx].count = s->req[i].count;
-		j->x[j->nx].tag = &s->req[i];
-		j->nx++;
+		x = &j->x[j->nx++];
+		x->write = x->fc16 = 0;
+		x->ran = 0;	/* the worker sets the outcome of what runs */
+		x->addr = s->req[i].addr;
+		x->count = s->req[i].count;
+		x->tag = &s->req[i];
 	}
+}
+
+/*
+ * Make ms's own job ready for another cycle or probe, without touching the
+ * words of its transactions (the worker writes what it reads).
+ */
+static struct bus_job *
+eng_job_reuse(struct mstate *ms, enum bus_job_kind kind)
+{
+	struct bus_job	*j = &ms->job;
+
+	memset(j, 0, offsetof(struct bus_job, x));
+	j->kind = kind;
+	j->meter = ms->index;
+	j->unit = ms->eng->cfg->meters[ms->index].address;
+	j->link_failed = 0;
+	j->conn_gen = 0;
+	j->start_ms = j->start_wall_ms = j->end_ms = j->end_wall_ms = 0;
+	j->run_us = 0;
+	j->ctx = NULL;
+	return j;
+}
+
+/* One bus transaction as the model sees it. */
+static void
+eng_xfer_of(const struct bus_xfer *bx, struct poll_xfer *px)
+{
+	px->addr = bx->addr;
+	px->count = bx->count;
+	px->words = bx->words;
+	px->req = bx->tag;
+	px->write = bx->write;
+	px->ran = bx->ran;
+	px->outcome = bx->outcome;
+	px->exc_code = bx->exc_code;
+	px->lat_us = bx->lat_us;
+	px->busy_us = bx->busy_us;
+	px->strays = bx->strays;
+}
+
+/* A finished job as the model sees it (the words stay in the job). */
+static void
+eng_result_of(const struct bus_job *j, struct poll_result *r)
+{
+	int	i;
+
+	r->identify = j->identify;
+	r->with_info = j->with_info;
+	r->link_failed = j->link_failed;
+	r->conn_gen = j->conn_gen;
+	r->start_ms = j->start_ms;
+	r->start_wall_ms = j->start_wall_ms;
+	r->end_ms = j->end_ms;
+	r->end_wall_ms = j->end_wall_ms;
+	r->nx = j->nx;
+	for (i = 0; i < j->nx; i++)
+		eng_xfer_of(&j->x[i], &r->x[i]);
+}
+
+/*
+ * The worker's gate after x[i] of an identifying job (worker thread): go on
+ * only while the model's rule says E34 so far, so a foreign unit is never
+ * polled as an E34, nor written to.
+ */
+static int
+eng_ident_gate(const struct bus_job *j, int i)
+{
+	struct poll_xfer	x[2];
+	enum meter_idv		idv;
+	int			k;
+
+	if (i >= 2)
+		return 1;
+	for (k = 0; k <= i; k++)
+		eng_xfer_of(&j->x[k], &x[k]);
+	idv = meter_ident_decide(x, i + 1, NULL, 0);
+	return idv == MI_PENDING || idv == MI_E34;
 }
 
 /* Queue one poll cycle of meter ms (identification first when due). */
@@ -131,24 +213,19 @@ static void
 eng_submit_cycle(struct mstate *ms)
 {
 	struct engine	*eng = ms->eng;
-	struct bus_job	*j;
+	const struct meter *m = &eng->meters[ms->index];
+	struct bus_job	*j = eng_job_reuse(ms, JOB_CYCLE);
 	int64_t		 now = engine_now_ms();
 	int		 slow;
 
-	if ((j = calloc(1, sizeof *j)) == NULL)
-		return;		/* try again at the next tick */
-	j->kind = JOB_CYCLE;
-	j->meter = ms->index;
-	j->unit = eng->cfg->meters[ms->index].address;
-	j->identify = ms->need_ident;
+	j->identify = m->need_ident;
 	if (j->identify) {
 		eng_job_add_set(j, &eng->plan.magic);
 		eng_job_add_set(j, &eng->plan.name);
-		if (!eng->batch_cycles)
-			ms->need_info = 1;
+		j->gate = eng_ident_gate;
 	}
 	/* details and slow set: again next cycle until read whole */
-	if (ms->need_info && !eng->batch_cycles) {
+	if ((j->identify || m->need_info) && !eng->batch_cycles) {
 		eng_job_add_set(j, &eng->plan.info);
 		j->with_info = 1;
 	}
@@ -169,13 +246,8 @@ static void
 eng_submit_probe(struct mstate *ms)
 {
 	struct engine	*eng = ms->eng;
-	struct bus_job	*j;
+	struct bus_job	*j = eng_job_reuse(ms, JOB_PROBE);
 
-	if ((j = calloc(1, sizeof *j)) == NULL)
-		return;
-	j->kind = JOB_PROBE;
-	j->meter = ms->index;
-	j->unit = eng->cfg->meters[ms->index].address;
 	eng_job_add_set(j, &eng->plan.magic);
 	ms->busy = 1;
 	bus_submit(&eng_bus_of(eng, ms->index)->bus, j);
@@ -218,10 +290,7 @@ eng_cycle_idle(struct mstate *ms)
 	struct engine	*eng = ms->eng;
 	struct meter	*m = &eng->meters[ms->index];
 
-	m->last_cycle_ms = engine_now_ms();
-	m->last_cycle_wall_ms = engine_wall_ms();
-	m->last_response_ms = 0;
-	m->cycles++;
+	meter_apply_idle(m, engine_now_ms(), engine_wall_ms());
 	ms->batch_n++;
 	eng_publish(eng, m);
 }
@@ -248,13 +317,9 @@ eng_poll_cb(struct ev_loop *loop, ev_timer *w, int revents)
 		ms->overruns++;
 		return;
 	}
-	if (m->status == MS_NOT_E34 && !ms->need_ident) {
-		if (engine_now_ms() >= ms->foreign_next_ms)
-			ms->need_ident = 1;
-		else {
-			eng_cycle_idle(ms);
-			return;
-		}
+	if (!meter_poll_due(m, engine_now_ms())) {
+		eng_cycle_idle(ms);	/* foreign until identified again */
+		return;
 	}
 	eng_submit_cycle(ms);
 }
@@ -268,141 +333,28 @@ eng_probe_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	if (ms->eng->stopping)
 		return;
 	if (ms->busy) {		/* never lose the probe: try again later */
-		ev_timer_set(w, ms->backoff_ms / 1000.0, 0.);
+		ev_timer_set(w, ms->eng->meters[ms->index].probe_ms / 1000.0,
+		    0.);
 		ev_timer_start(loop, w);
 		return;
 	}
 	eng_submit_probe(ms);
 }
 
-/* Fill meter_ident from the identification values just stored. */
+/* Count every request of j that ran on its bus (the model counts its own). */
 static void
-eng_fill_ident(struct meter *m)
-{
-	struct meter_ident	*id = &m->ident;
-	const struct reg_sample	*s;
-	int64_t			 a, b, c;
-
-	if ((s = meter_get(m, REG_VENDOR_NAME)) != NULL && s->v.valid)
-		snprintf(id->vendor, sizeof id->vendor, "%s", s->v.str);
-	if ((s = meter_get(m, REG_PRODUCT_NAME)) != NULL && s->v.valid)
-		snprintf(id->product_name, sizeof id->product_name, "%s",
-		    s->v.str);
-	if ((s = meter_get(m, REG_EXTENDED_NAME)) != NULL && s->v.valid)
-		snprintf(id->ext_name, sizeof id->ext_name, "%s", s->v.str);
-	if (meter_raw(m, REG_SERIAL_AA_SS, 0, 0, &a) &&
-	    meter_raw(m, REG_SERIAL_SST_L, 0, 0, &b) &&
-	    meter_raw(m, REG_SERIAL_ORDER, 0, 0, &c))
-		snprintf(id->serial, sizeof id->serial, "%04X-%04X-%lld",
-		    (unsigned)a, (unsigned)b, (long long)c);
-	if (meter_raw(m, REG_JBUS_TABLE_VERSION, 0, 0, &a))
-		id->table_version = (int)a;
-	if (meter_raw(m, REG_SOFTWARE_VERSION, 0, 0, &a))
-		id->sw_version = (int)a;
-}
-
-/* Decode the words of one answered read into the model. */
-static void
-eng_store_xfer(struct meter *m, const struct bus_xfer *x, int64_t t_ms,
-    int64_t wall_ms)
-{
-	const struct poll_req	*r = x->tag;
-	const struct reg_def	*d;
-	struct reg_value	 v;
-	int			 i;
-
-	if (r == NULL || !x->ran || x->write || x->outcome != ST_ANSWER)
-		return;
-	for (i = 0; i < r->nids; i++) {
-		d = regmap_get(r->ids[i]);
-		if (d->addr < x->addr || d->addr + d->count > x->addr + x->count)
-			continue;
-		if (reg_decode(d, &x->words[d->addr - x->addr], &v) == -1)
-			continue;
-		meter_store(m, d->id, &v, t_ms, wall_ms);
-	}
-}
-
-static int
-eng_outcome_rank(enum stats_outcome o)
-{
-	switch (o) {
-	case ST_TIMEOUT:
-	case ST_IO:
-		return 4;
-	case ST_CRC:
-		return 3;
-	case ST_EXCEPTION:
-		return 2;
-	default:
-		return 0;
-	}
-}
-
-/* The status a cycle leaves: the worst outcome of the requests that ran. */
-static void
-eng_cycle_status(struct meter *m, const struct bus_job *j)
-{
-	const struct bus_xfer	*worst = NULL;
-	int			 i;
-
-	if (j->ident == IDENT_FOREIGN) {
-		m->status = MS_NOT_E34;
-		return;
-	}
-	for (i = 0; i < j->nx; i++) {
-		if (!j->x[i].ran)
-			continue;
-		if (worst == NULL || eng_outcome_rank(j->x[i].outcome) >
-		    eng_outcome_rank(worst->outcome))
-			worst = &j->x[i];
-	}
-	if (worst == NULL) {
-		m->status = MS_IO;	/* device not open */
-		return;
-	}
-	switch (worst->outcome) {
-	case ST_ANSWER:
-		m->status = MS_OK;
-		break;
-	case ST_EXCEPTION:
-		m->status = MS_EXCEPTION;
-		m->exc_code = worst->exc_code;
-		break;
-	case ST_TIMEOUT:
-		m->status = MS_TIMEOUT;
-		break;
-	case ST_CRC:
-		m->status = MS_CRC;
-		break;
-	case ST_IO:
-		m->status = MS_IO;
-		break;
-	}
-}
-
-/* Count every request that ran, on the meter and on its bus. */
-static void
-eng_count(struct meter *m, struct ebus *eb, const struct bus_job *j,
-    uint32_t *slowest_us)
+eng_bus_count(struct ebus *eb, const struct bus_job *j)
 {
 	const struct bus_xfer	*x;
 	int			 i;
 
-	*slowest_us = 0;
 	for (i = 0; i < j->nx; i++) {
 		x = &j->x[i];
 		if (!x->ran)
 			continue;
-		stats_add(&m->stats, x->outcome, x->exc_code, x->lat_us,
-		    x->busy_us);
 		stats_add(&eb->view.stats, x->outcome, x->exc_code, x->lat_us,
 		    x->busy_us);
-		stats_add_strays(&m->stats, (unsigned)x->strays);
 		stats_add_strays(&eb->view.stats, (unsigned)x->strays);
-		if ((x->outcome == ST_ANSWER || x->outcome == ST_EXCEPTION) &&
-		    x->lat_us > *slowest_us)
-			*slowest_us = x->lat_us;
 	}
 }
 
@@ -424,138 +376,47 @@ eng_bus_refresh(struct engine *eng, struct ebus *eb)
 	eb->view.achievable_ms = (int)((round + 999) / 1000);
 }
 
-/* A meter stops answering: probe it with back-off instead of polling. */
+/* Arm the timers the model asks for (meter_apply_*). */
 static void
-eng_go_offline(struct mstate *ms)
+eng_arm(struct mstate *ms, struct meter_next next)
 {
 	struct engine	*eng = ms->eng;
+	const struct meter *m = &eng->meters[ms->index];
 
-	eng->meters[ms->index].offline = 1;
-	ms->need_ident = 1;
-	ms->backoff_ms = ENG_PROBE_MIN_MS;
-	/* the poll timer goes on: idle cycles (eng_cycle_idle) */
-	ev_timer_set(&ms->probe, ms->backoff_ms / 1000.0, 0.);
-	ev_timer_start(eng->loop, &ms->probe);
-}
-
-/* An offline meter answered its probe: identify it and poll again now. */
-static void
-eng_go_online(struct mstate *ms)
-{
-	struct engine	*eng = ms->eng;
-	struct meter	*m = &eng->meters[ms->index];
-
-	m->offline = 0;
-	m->consecutive_fail = 0;
-	ms->need_ident = 1;
-	ev_timer_stop(eng->loop, &ms->probe);
-	ev_timer_set(&ms->poll, 0., m->conf->poll_ms / 1000.0);
-	ev_timer_start(eng->loop, &ms->poll);
-}
-
-static void
-eng_probe_done(struct mstate *ms, struct bus_job *j)
-{
-	struct engine	*eng = ms->eng;
-	const struct bus_xfer *x = &j->x[0];
-
-	if (x->ran && (x->outcome == ST_ANSWER ||
-	    (x->outcome == ST_EXCEPTION && x->exc_code < 10))) {
-		eng_go_online(ms);
-		return;
+	switch (next.action) {
+	case MA_POLL:
+		break;
+	case MA_OFFLINE:	/* the poll timer goes on: idle cycles */
+	case MA_PROBE:
+		ev_timer_stop(eng->loop, &ms->probe);
+		ev_timer_set(&ms->probe, next.delay_ms / 1000.0, 0.);
+		ev_timer_start(eng->loop, &ms->probe);
+		break;
+	case MA_ONLINE:		/* identify it and poll again now */
+		ev_timer_stop(eng->loop, &ms->probe);
+		ev_timer_stop(eng->loop, &ms->poll);
+		ev_timer_set(&ms->poll, 0., m->conf->poll_ms / 1000.0);
+		ev_timer_start(eng->loop, &ms->poll);
+		break;
 	}
-	ms->backoff_ms *= 2;
-	if (ms->backoff_ms > ENG_PROBE_MAX_MS)
-		ms->backoff_ms = ENG_PROBE_MAX_MS;
-	ev_timer_set(&ms->probe, ms->backoff_ms / 1000.0, 0.);
-	ev_timer_start(eng->loop, &ms->probe);
 }
 
-/*
- * Keep what an identification said. A foreign unit is identified again at
- * the offline probes' cadence (ENG_PROBE_MIN_MS doubling to
- * ENG_PROBE_MAX_MS), so a unit swapped back to an E34 is polled again
- * within half a minute at worst.
- */
-static void
-eng_ident_result(struct mstate *ms, const struct bus_job *j)
-{
-	struct meter	*m = &ms->eng->meters[ms->index];
-
-	if (j->ident != IDENT_E34 && j->ident != IDENT_FOREIGN)
-		return;		/* undecided: again next cycle */
-	ms->need_ident = 0;
-	m->ident.done = 1;
-	m->ident.is_e34 = j->ident == IDENT_E34;
-	snprintf(m->ident.ext_name, sizeof m->ident.ext_name, "%s",
-	    j->ext_name);
-	if (j->ident == IDENT_E34) {
-		ms->foreign_backoff_ms = 0;
-		return;
-	}
-	ms->foreign_backoff_ms = ms->foreign_backoff_ms == 0 ?
-	    ENG_PROBE_MIN_MS : ms->foreign_backoff_ms * 2;
-	if (ms->foreign_backoff_ms > ENG_PROBE_MAX_MS)
-		ms->foreign_backoff_ms = ENG_PROBE_MAX_MS;
-	ms->foreign_next_ms = engine_now_ms() + ms->foreign_backoff_ms;
-}
-
-/* 1 when every request of the job ran and was answered. */
-static int
-eng_all_ran(const struct bus_job *j)
-{
-	int	i;
-
-	for (i = 0; i < j->nx; i++)
-		if (!j->x[i].ran || j->x[i].outcome != ST_ANSWER)
-			return 0;
-	return 1;
-}
-
-/* Apply a finished cycle to the model (loop thread). */
+/* A cycle came back (loop thread): the model applies it, then publish. */
 static void
 eng_cycle_done(struct mstate *ms, struct ebus *eb, struct bus_job *j)
 {
-	struct engine	*eng = ms->eng;
-	struct meter	*m = &eng->meters[ms->index];
-	uint32_t	 slowest;
-	int		 i, failed;
+	struct engine		*eng = ms->eng;
+	struct meter		*m = &eng->meters[ms->index];
+	struct poll_result	 r;
+	struct meter_next	 next;
+	int			 i, complete;
 
-	if (j->conn_gen != 0 && j->conn_gen != ms->conn_gen) {
-		if (ms->conn_gen != 0)	/* reconnected: identify again */
-			ms->need_ident = 1;
-		ms->conn_gen = j->conn_gen;
-	}
-	eng_count(m, eb, j, &slowest);
-	if (j->identify)
-		eng_ident_result(ms, j);
-	if (j->ident != IDENT_FOREIGN)
-		for (i = 0; i < j->nx; i++)
-			eng_store_xfer(m, &j->x[i], j->end_ms, j->end_wall_ms);
-	if ((j->identify && j->ident == IDENT_E34) ||
-	    (!j->identify && j->with_info))
-		eng_fill_ident(m);
-	if (eng_all_ran(j) || (j->identify && j->ident == IDENT_FOREIGN))
-		ms->need_info = 0;
-	else if (j->with_slow && !eng->batch_cycles)
-		ms->slow_next_ms = 0;	/* a failed slow read: again next cycle */
-	eng_cycle_status(m, j);
-	failed = m->status == MS_TIMEOUT || m->status == MS_IO ||
-	    (m->status == MS_EXCEPTION && m->exc_code >= 10);
-	m->consecutive_fail = failed ? m->consecutive_fail + 1 : 0;
-	if (m->status == MS_OK) {
-		m->ok_cycles++;
-		m->last_ok_ms = j->end_ms;
-	}
-	m->last_response_ms = (slowest + 999) / 1000;
-	m->last_cycle_ms = j->end_ms > 0 ? j->end_ms : 1;
-	m->last_cycle_wall_ms = j->start_wall_ms;
-	if (j->ident != IDENT_FOREIGN)
-		meter_cycle_end(m, m->last_cycle_ms, j->end_ms - j->start_ms);
-	m->cycles++;
+	eng_result_of(j, &r);
+	eng_bus_count(eb, j);
+	complete = poll_result_complete(&r);
 	ms->batch_n++;
 	ms->last_run_us = j->run_us;
-	if (!j->identify && !j->link_failed && eng_all_ran(j)) {
+	if (!j->identify && !j->link_failed && complete) {
 		eb->plain_cycles++;
 		eb->plain_run_us += j->run_us;
 		for (i = 0; i < j->nx; i++)
@@ -563,8 +424,12 @@ eng_cycle_done(struct mstate *ms, struct ebus *eb, struct bus_job *j)
 			    j->x[i].count);
 	}
 	eng_bus_refresh(eng, eb);
-	if (!eng->batch_cycles && m->consecutive_fail >= ENG_OFFLINE_AFTER)
-		eng_go_offline(ms);
+	next = meter_apply_cycle(m, &r, eng->batch_cycles ? 0 :
+	    METER_OFFLINE_AFTER, engine_now_ms());
+	if (j->with_slow && !eng->batch_cycles && !complete &&
+	    m->status != MS_NOT_E34)
+		ms->slow_next_ms = 0;	/* a failed slow read: again next cycle */
+	eng_arm(ms, next);
 	eng_publish(eng, m);
 }
 
@@ -590,23 +455,20 @@ eng_xfer_msg(const struct bus_xfer *x, int link_failed, char *buf, size_t len)
 
 /*
  * The identification read before a write said no: nothing was written. A
- * unit that now identifies as another product is foreign from here on.
+ * unit that now identifies as another product is foreign from here on
+ * (meter_apply_job made it so).
  */
 static void
-eng_write_ident_msg(struct engine *eng, const struct bus_job *j, char *buf,
-    size_t len)
+eng_write_ident_msg(const struct meter *m, const struct bus_job *j,
+    enum meter_idv idv, char *buf, size_t len)
 {
-	struct mstate	*ms = &eng->ms[j->meter];
-	struct meter	*m = &eng->meters[j->meter];
-	const struct bus_xfer *x;
-	int		 i;
+	const char		*name = m->ident.ext_name;
+	const struct bus_xfer	*x;
+	int			 i;
 
-	if (j->ident == IDENT_FOREIGN) {
-		eng_ident_result(ms, j);
-		m->status = MS_NOT_E34;
+	if (idv == MI_FOREIGN) {
 		snprintf(buf, len, "not an E34 any more%s%s%s: nothing written",
-		    j->ext_name[0] ? " (\"" : "", j->ext_name,
-		    j->ext_name[0] ? "\")" : "");
+		    name[0] ? " (\"" : "", name, name[0] ? "\")" : "");
 		return;
 	}
 	for (i = 0, x = NULL; i < j->nx && j->x[i].ran; i++)
@@ -624,18 +486,21 @@ eng_write_ident_msg(struct engine *eng, const struct bus_job *j, char *buf,
 static void
 eng_req_done(struct engine *eng, struct ebus *eb, struct bus_job *j)
 {
-	struct eng_req	*rq = j->ctx;
-	struct meter	*m = &eng->meters[j->meter];
-	const struct bus_xfer *x;
-	char		 msg[128];
-	uint32_t	 slowest;
-	int		 i;
+	struct eng_req		*rq = j->ctx;
+	struct meter		*m = &eng->meters[j->meter];
+	const struct bus_xfer	*x;
+	struct poll_result	 r;
+	enum meter_idv		 idv;
+	char			 msg[128];
+	int			 i;
 
-	eng_count(m, eb, j, &slowest);
+	eng_result_of(j, &r);
+	eng_bus_count(eb, j);
+	idv = meter_apply_job(m, &r, engine_now_ms());
 	if (j->kind == JOB_WRITE) {
 		x = &j->x[j->nx - 1];
-		if (j->identify && j->ident != IDENT_E34 && !x->ran)
-			eng_write_ident_msg(eng, j, msg, sizeof msg);
+		if (j->identify && idv != MI_E34 && !x->ran)
+			eng_write_ident_msg(m, j, idv, msg, sizeof msg);
 		else
 			eng_xfer_msg(x, j->link_failed, msg, sizeof msg);
 		if (rq->write_cb != NULL)
@@ -663,30 +528,33 @@ eng_req_done(struct engine *eng, struct ebus *eb, struct bus_job *j)
 static void
 eng_job_done(void *arg, struct bus_job *j)
 {
-	struct ebus	*eb = arg;
-	struct engine	*eng = eb->eng;
-	struct mstate	*ms = &eng->ms[j->meter];
+	struct ebus		*eb = arg;
+	struct engine		*eng = eb->eng;
+	struct mstate		*ms = &eng->ms[j->meter];
+	struct poll_result	 r;
 
 	switch (j->kind) {
-	case JOB_CYCLE:
+	case JOB_CYCLE:		/* ms->job: not freed */
 		ms->busy = 0;
 		if (!eng->stopping)
 			eng_cycle_done(ms, eb, j);
 		break;
 	case JOB_PROBE:
 		ms->busy = 0;
-		eng_count(&eng->meters[j->meter], eb, j, &(uint32_t){ 0 });
+		eng_bus_count(eb, j);
 		if (!eng->stopping) {
 			eng_bus_refresh(eng, eb);
-			eng_probe_done(ms, j);
+			eng_result_of(j, &r);
+			eng_arm(ms, meter_apply_probe(&eng->meters[j->meter],
+			    &r));
 		}
 		break;
 	case JOB_WRITE:
 	case JOB_OPS:
 		eng_req_done(eng, eb, j);
+		free(j);
 		break;
 	}
-	free(j);
 }
 
 /* Allocate the engine, its meters and buses; nothing runs before start. */
@@ -731,7 +599,6 @@ engine_new(struct ev_loop *loop, const struct config *cfg, struct err *e)
 		meter_init(&eng->meters[i], &cfg->meters[i], i, now);
 		ms->eng = eng;
 		ms->index = i;
-		ms->need_ident = 1;
 		ev_timer_init(&ms->poll, eng_poll_cb, 0.,
 		    cfg->meters[i].poll_ms / 1000.0);
 		ev_timer_init(&ms->probe, eng_probe_cb, 1., 0.);
@@ -908,13 +775,10 @@ engine_reidentify(struct engine *eng, int meter)
 		return -1;
 	ms = &eng->ms[meter];
 	m = &eng->meters[meter];
-	ms->need_ident = 1;
-	ms->foreign_backoff_ms = 0;
-	ms->foreign_next_ms = 0;
+	meter_reidentify(m);
 	if (!eng->started || eng->stopping || ms->busy)
 		return 0;	/* the cycle or probe in flight, then it */
 	if (m->offline) {
-		ms->backoff_ms = ENG_PROBE_MIN_MS;
 		ev_timer_stop(eng->loop, &ms->probe);
 		eng_submit_probe(ms);
 		return 0;
@@ -996,7 +860,6 @@ engine_plan(const struct engine *eng)
 static int
 eng_write_target_ok(struct engine *eng, int meter, struct err *e)
 {
-	const struct mstate	*ms = &eng->ms[meter];
 	const struct meter	*m = &eng->meters[meter];
 
 	if (m->status == MS_NOT_E34 || (m->ident.done && !m->ident.is_e34))
@@ -1004,7 +867,7 @@ eng_write_target_ok(struct engine *eng, int meter, struct err *e)
 		    "E34 (it identifies as \"%s\")", m->conf->address,
 		    m->ident.ext_name[0] ? m->ident.ext_name : "another "
 		    "product");
-	if (!m->ident.done || ms->need_ident || m->offline)
+	if (!m->ident.done || m->need_ident || m->offline)
 		return err_set(e, "write refused: unit %d is not identified "
 		    "as a COUNTIS E34 on this connection yet",
 		    m->conf->address);
@@ -1057,6 +920,7 @@ eng_write(struct engine *eng, int meter, int addr, const uint16_t *words,
 	 */
 	j->kind = JOB_WRITE;
 	j->identify = 1;
+	j->gate = eng_ident_gate;
 	eng_job_add_set(j, &eng->plan.magic);
 	eng_job_add_set(j, &eng->plan.name);
 	x = &j->x[j->nx++];

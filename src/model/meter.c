@@ -54,6 +54,7 @@ meter_init(struct meter *m, const struct meter_conf *conf, int index,
 	m->conf = conf;
 	m->index = index;
 	m->status = MS_UNKNOWN;
+	m->need_ident = 1;	/* nothing is known of the unit yet */
 	stats_init(&m->stats, now_ms);
 }
 

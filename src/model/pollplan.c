@@ -6,11 +6,12 @@
  * arithmetic for the plan printout and the bus load figures lives here too.
  * Scheduling (timers, back-off) is engine.c's; the transport is bus.c's.
  */
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "pollplan.h"
+#include "regdecode.h"
 #include "wire.h"
 
 /*
@@ -240,36 +241,26 @@ poll_ident_magic_ok(const uint16_t *words, int count)
 	return 1;
 }
 
+/*
+ * The extended name is decoded by regdecode's string rule (NULs pad,
+ * unprintable bytes show as '?', both ends trimmed), the one rule every
+ * reader of that register uses, then compared without regard to case.
+ */
 int
 poll_ident_name_ok(const uint16_t *words, int count, char *out, size_t outlen)
 {
 	static const char	want[] = "countis e34";
-	char			s[2 * POLL_MAX_WORDS + 1];
-	char			*p, *q;
-	int			i, n = 0;
-	size_t			k;
+	struct reg_def		d = *regmap_get(REG_EXTENDED_NAME);
+	struct reg_value	v;
 
-	if (count > POLL_MAX_WORDS)
-		count = POLL_MAX_WORDS;
-	for (i = 0; i < count; i++) {	/* ASCII: high byte first */
-		s[n++] = (char)(words[i] >> 8);
-		s[n++] = (char)(words[i] & 0xff);
-	}
-	s[n] = '\0';
-	for (i = 0; i < n; i++)		/* NULs and controls end or pad */
-		if (!isprint((unsigned char)s[i]))
-			s[i] = ' ';
-	for (p = s; *p == ' '; p++)
-		;
-	for (q = p + strlen(p); q > p && q[-1] == ' '; q--)
-		;
-	*q = '\0';
 	if (out != NULL && outlen > 0)
-		snprintf(out, outlen, "%s", p);
-	if (strlen(p) < sizeof want - 1)
+		out[0] = '\0';
+	if (words == NULL || count < 1)
 		return 0;
-	for (k = 0; k < sizeof want - 1; k++)
-		if (tolower((unsigned char)p[k]) != want[k])
-			return 0;
-	return 1;
+	d.count = count > POLL_MAX_WORDS ? POLL_MAX_WORDS : count;
+	if (reg_decode(&d, words, &v) == -1)
+		return 0;
+	if (out != NULL && outlen > 0)
+		snprintf(out, outlen, "%s", v.str);
+	return strncasecmp(v.str, want, sizeof want - 1) == 0;
 }

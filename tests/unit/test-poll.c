@@ -7,7 +7,9 @@
  * with back-off while its neighbour keeps its refresh, it is identified
  * again when it comes back, a serial device that vanishes is reopened,
  * guarded writes of the tariff and the clock reach a meter and read back,
- * and a TCP gateway that goes away is reconnected.
+ * a TCP gateway that goes away is reconnected, and the steady-state poll
+ * cycle allocates nothing (the program's own malloc, calloc and realloc
+ * are counted: this test links with -Wl,--wrap=, see mk/engine.am).
  * The headless modes are tested by tests/sh/{csv,scan,engine}-*.sh.
  */
 #include <errno.h>
@@ -33,6 +35,42 @@
 #include "t.h"
 
 static char	bname[] = "b", dev[] = "/dev/null", host[] = "127.0.0.1";
+
+/* Heap calls of the program's own code (the library and this file). */
+static unsigned long	t_allocs;
+void	*__real_malloc(size_t);
+void	*__real_calloc(size_t, size_t);
+void	*__real_realloc(void *, size_t);
+void	*__wrap_malloc(size_t);
+void	*__wrap_calloc(size_t, size_t);
+void	*__wrap_realloc(void *, size_t);
+
+void *
+__wrap_malloc(size_t n)
+{
+	__atomic_add_fetch(&t_allocs, 1, __ATOMIC_RELAXED);
+	return __real_malloc(n);
+}
+
+void *
+__wrap_calloc(size_t n, size_t size)
+{
+	__atomic_add_fetch(&t_allocs, 1, __ATOMIC_RELAXED);
+	return __real_calloc(n, size);
+}
+
+void *
+__wrap_realloc(void *p, size_t n)
+{
+	__atomic_add_fetch(&t_allocs, 1, __ATOMIC_RELAXED);
+	return __real_realloc(p, n);
+}
+
+static unsigned long
+allocs(void)
+{
+	return __atomic_load_n(&t_allocs, __ATOMIC_RELAXED);
+}
 
 static struct bus_conf
 rtu(int baud, char parity, int stop)
@@ -851,6 +889,45 @@ out:
 	live_teardown(&lv, cfg);
 }
 
+static uint64_t	live_want;
+
+static int
+live_20_more(struct live *lv)
+{
+	return lv->cycles[0] >= live_want && lv->cycles[1] >= live_want;
+}
+
+/*
+ * Once both meters are identified and polled, 20 more cycles of each (poll
+ * cycles, identification details, the engine's publishing, the bus worker)
+ * call malloc, calloc or realloc not once.
+ */
+static void
+test_engine__no_alloc_per_cycle(void)
+{
+	struct live	 lv;
+	struct config	*cfg = NULL;
+	unsigned long	 a0, a1;
+
+	memset(&lv, 0, sizeof lv);
+	if (live_setup(&lv, 1, &cfg) == -1)
+		goto out;
+	T_OK(live_run(&lv, live_both_ok, 20));
+	live_want = (lv.cycles[0] > lv.cycles[1] ? lv.cycles[0] :
+	    lv.cycles[1]) + 20;
+	a0 = allocs();
+	T_OK(live_run(&lv, live_20_more, 30));
+	a1 = allocs();
+	printf("# %llu and %llu cycles, %lu allocations in them\n",
+	    (unsigned long long)lv.cycles[0], (unsigned long long)lv.cycles[1],
+	    a1 - a0);
+	T_EQ_INT(a1 - a0, 0);
+	T_OK(engine_meter(lv.eng, 0)->status == MS_OK &&
+	    engine_meter(lv.eng, 1)->status == MS_OK);
+out:
+	live_teardown(&lv, cfg);
+}
+
 int
 main(void)
 {
@@ -866,5 +943,6 @@ main(void)
 	T_RUN(test_scan__defaults);
 	T_RUN(test_engine__offline_backoff_and_back);
 	T_RUN(test_engine__tcp_writes_and_reconnect);
+	T_RUN(test_engine__no_alloc_per_cycle);
 	return t_done();
 }
