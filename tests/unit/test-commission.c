@@ -82,6 +82,7 @@ test_commission__healthy_is_err0(void)
 	T_EQ_STR(c.checks[CM_CHECK_VOLTAGE].detail,
 	    "L1 230.0 V  L2 230.1 V  L3 229.9 V");
 	T_EQ_STR(c.checks[CM_CHECK_PF].detail, "L1 0.900  L2 0.900  L3 0.900");
+	meter_release(&m);
 }
 
 static void
@@ -103,6 +104,7 @@ test_commission__reversed_current_is_err2(void)
 	T_CONTAINS(c.findings[0].remedy, "L2 and L2'");
 	/* the sign of PF is leading/lagging: the precondition still holds */
 	T_EQ_INT(c.checks[CM_CHECK_PF].state, CM_PASS);
+	meter_release(&m);
 }
 
 static void
@@ -121,6 +123,7 @@ test_commission__vn_swap_is_err7(void)
 	T_EQ_INT(c.findings[0].code, 7);
 	T_EQ_INT(c.findings[0].phase, 1);
 	T_CONTAINS(c.findings[0].text, "between V1 and Neutral");
+	meter_release(&m);
 }
 
 static void
@@ -144,6 +147,7 @@ test_commission__lost_phase_3(void)
 	T_EQ_INT(c.findings[0].code, -1);
 	T_EQ_INT(c.findings[0].phase, 3);
 	T_CONTAINS(c.findings[0].text, "phase absent");
+	meter_release(&m);
 }
 
 static void
@@ -159,6 +163,7 @@ test_commission__stale_or_missing_is_unknown(void)
 	T_EQ_INT(c.preconditions, CM_UNKNOWN);
 	T_EQ_STR(c.checks[CM_CHECK_VOLTAGE].detail, "L1 ---  L2 ---  L3 ---");
 	/* readings older than three poll periods and a second are not used */
+	meter_release(&m);
 	load(&m, 5000);
 	commission_evaluate(&m, 5000 + 4001, &c);
 	assert_sane_commission(&c);
@@ -166,6 +171,7 @@ test_commission__stale_or_missing_is_unknown(void)
 	T_EQ_INT(c.checks[CM_CHECK_I20].state, CM_UNKNOWN);
 	commission_evaluate(&m, 5000 + 4000, &c);
 	T_EQ_INT(c.known, 1);
+	meter_release(&m);
 }
 
 static void

@@ -97,6 +97,7 @@ test_report__csv_rows(void)
 	T_CONTAINS(s, "reading,Ea_plus_total_10Wh,1234.56,kWh,");
 	T_CONTAINS(s, "bus,timeouts,1,,this meter\n");
 	free(s);
+	meter_release(&m);
 }
 
 static void
@@ -116,6 +117,7 @@ test_report__markdown_tables(void)
 	T_CONTAINS(s, "| V1 | 231.07 | V |");
 	T_CONTAINS(s, "| bus | unknown |");
 	free(s);
+	meter_release(&m);
 }
 
 static void
@@ -161,6 +163,7 @@ test_report__files_and_failure(void)
 	T_EQ_INT(report_write(&in, dir, md, sizeof md, csv, sizeof csv, &e), -1);
 	T_CONTAINS(e.msg, "cannot write /tmp/test-report.");
 	T_CONTAINS(e.msg, "No such file or directory");
+	meter_release(&m);
 }
 
 int
