@@ -65,10 +65,14 @@ struct meter_layout {
 	int		 nslots, ntrends;
 };
 
-/* An empty layout; meter_layout_add gives id storage (and a trend if it
- * is an integer with a scale). Adding an id twice is harmless. */
+/*
+ * An empty layout; meter_layout_add gives id storage, and a trend when
+ * trend is 1 and id is an integer with a scale (the engine asks one for
+ * what every cycle reads: a sparkline of a value read once an hour or once
+ * per identification says nothing). Adding an id again can add its trend.
+ */
 void	meter_layout_init(struct meter_layout *);
-void	meter_layout_add(struct meter_layout *, enum reg_id);
+void	meter_layout_add(struct meter_layout *, enum reg_id, int trend);
 /* 1 when a register of this definition keeps a trend (integer, scaled). */
 int	meter_reg_has_trend(const struct reg_def *);
 

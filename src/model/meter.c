@@ -73,12 +73,13 @@ meter_reg_has_trend(const struct reg_def *d)
 }
 
 void
-meter_layout_add(struct meter_layout *l, enum reg_id id)
+meter_layout_add(struct meter_layout *l, enum reg_id id, int trend)
 {
-	if ((unsigned)id >= REG__COUNT || l->slot[id] >= 0)
+	if ((unsigned)id >= REG__COUNT)
 		return;
-	l->slot[id] = (int16_t)l->nslots++;
-	if (meter_reg_has_trend(regmap_get(id)))
+	if (l->slot[id] < 0)
+		l->slot[id] = (int16_t)l->nslots++;
+	if (trend && l->tslot[id] < 0 && meter_reg_has_trend(regmap_get(id)))
 		l->tslot[id] = (int16_t)l->ntrends++;
 }
 
@@ -105,7 +106,7 @@ meter_init_layout(struct meter *m, const struct meter_conf *conf,
 			return -1;
 		meter_layout_init(m->own_layout);
 		for (i = 0; i < REG__COUNT; i++)
-			meter_layout_add(m->own_layout, (enum reg_id)i);
+			meter_layout_add(m->own_layout, (enum reg_id)i, 1);
 		layout = m->own_layout;
 	}
 	m->layout = layout;

@@ -216,8 +216,8 @@ measure_close(void *arg)
 	free(s);
 }
 
-/* Integer types whose raw value has a scale: min, max, avg and trend (the
- * model keeps a trend for exactly these: meter_reg_has_trend). */
+/* Integer types whose raw value has a scale: min, max, avg, and a trend
+ * when the model keeps one (what every cycle reads: meter_trend). */
 #define measure_numeric(d)	meter_reg_has_trend(d)
 
 struct mcols {

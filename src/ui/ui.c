@@ -657,7 +657,8 @@ ui_redraw(struct ui *ui)
 			ui_draw_help(ui);
 	}
 	doupdate();
-	ui->redraws++;
+	if (ui->redraws++ == 0)		/* bench/scale.sh: first paint */
+		ui_log(ui, "paint first screen %s", ops->name);
 	ui->dirty = ui->urgent = 0;
 	ui->last_draw_ms = ui_now_ms(ui);
 	if (ev_is_active(&ui->throttle))

@@ -212,10 +212,11 @@ test_meter__layout_only_plan(void)
 	int32_t			 tr[4];
 
 	meter_layout_init(&l);
-	meter_layout_add(&l, REG_V1);
-	meter_layout_add(&l, REG_V1);
-	meter_layout_add(&l, REG_VENDOR_NAME);
-	T_EQ_INT(l.nslots, 2);
+	meter_layout_add(&l, REG_V1, 0);
+	meter_layout_add(&l, REG_V1, 1);
+	meter_layout_add(&l, REG_VENDOR_NAME, 1);
+	meter_layout_add(&l, REG_EA_PLUS_DAY_10WH, 0);	/* slow: no trend */
+	T_EQ_INT(l.nslots, 3);
 	T_EQ_INT(l.ntrends, 1);
 	T_EQ_INT(meter_init_layout(&m, &c, &l, 0, 1000), 0);
 	meter_store(&m, REG_V1, &v, 2000, 0);
