@@ -1,10 +1,15 @@
 /*
- * screen-fleet.c: screen 1, every meter on one row: label, bus/address,
- * state, Σ kWh (10 Wh register, 2 decimals), P kW, active tariff, phase
- * pictograms, last response time. Sortable (s cycles the column, S
- * reverses), filterable (/ text Enter; Esc clears), with a cursor whose row
- * is the selected meter; Enter opens the Meter screen. The last line shows
- * each bus's load and the refresh it carries against the one wanted.
+ * screen-fleet.c: screen 1, every meter on one row (label, bus/address,
+ * state, Σ kWh, P kW, active tariff, phase pictograms, last response
+ * time; from 120 columns Imax, PF, Q, V1..V3, I1..I3 too), grouped under a
+ * summary line per bus (its load, refresh and counts) that folds. The
+ * header counts the meters by state (ok, stale, offline, Err, CHECK,
+ * foreign), each count a chip that filters (f, F); n and N jump to the
+ * next meter that needs attention. Sortable (s, S; failed rows stay last
+ * of their bus either way), filterable as the operator types (/), with a
+ * cursor whose row is the selected meter; Enter opens the Meter screen.
+ * States come from ui.c's one rule (ui_meter_health, ui_marks). The view
+ * is rebuilt at each draw into arrays allocated once.
  */
 #include <stdio.h>
 #include <stdlib.h>
