@@ -90,11 +90,11 @@ for b in $builds; do
 	pids="$pids $name:$pid"
 done
 for b in $pids; do
-	b_wait 60 sh -c "tmux -L $SOCK capture-pane -p -t c500${b%%:*} | grep -q 'g4m125'" ||
-	    echo "bench: ${b%%:*} shows no g4m125 yet"
+	b_wait 60 sh -c "tmux -L $SOCK capture-pane -p -t c500${b%%:*} | grep -q 'g1m2 .* ok'" ||
+	    echo "bench: ${b%%:*} shows no g1m2 yet"
 done
 # let every meter be identified before the minute starts
-sleep 10
+sleep 15
 for b in $pids; do eval "t0_${b%%:*}=$(cpu_ticks "${b#*:}")"; done
 sleep "$SECONDS_RUN"
 for b in $pids; do
@@ -117,7 +117,7 @@ for b in $pids; do
 	w="c500$name"
 	: >"$B_TMP/$name.keys"
 	tm send-keys -t "$w" s s s / g Enter
-	sleep 1
+	sleep 2
 	n=$(grep -c 'drawn latency_us' "$B_TMP/$name.log")
 	i=0
 	while [ $i -lt "$KEYS" ]; do
@@ -127,7 +127,7 @@ for b in $pids; do
 		tm send-keys -t "$w" "$k"
 		i=$((i + 1))
 		# paced: every key is drawn before the next one comes
-		b_wait 5 sh -c "test \$(grep -c 'drawn latency_us' '$B_TMP/$name.log') -ge $((n + 6 + i))"
+		b_wait 5 sh -c "test \$(grep -c 'drawn latency_us' '$B_TMP/$name.log') -ge $((n + i))"
 	done
 	sed -n 's/.* drawn latency_us \([0-9]*\)$/\1/p' "$B_TMP/$name.log" |
 	    tail -n "$KEYS" | sort -n | awk -v n="$name" '{ v[NR] = $1 } END {

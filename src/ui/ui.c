@@ -1071,7 +1071,8 @@ ui_start(struct ui *ui, struct engine *eng, struct err *e)
 	ev_timer_init(&ui->tick, ui_tick_cb, 1., 1.);
 	ev_timer_start(ui->loop, &ui->tick);
 	ev_timer_init(&ui->throttle, ui_throttle_cb, 0., 0.);
-	ui->dirty = ui->urgent = 1;
+	/* paint now: the loop's first turn runs every meter's first poll */
+	ui_redraw(ui);
 	return 0;
 }
 
