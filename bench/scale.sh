@@ -158,12 +158,12 @@ for b in $pids; do
 done
 
 echo "== (d) 10 meters on one paced RTU line at 19200, 1 s: console and htop, ${SECONDS_RUN} s =="
-b_pty_sim "$B_TMP/line" 19200 1-10
-b_ini_rtu "$B_TMP/line" 19200 10 1000 >"$B_TMP/r10.ini"
 pids=""
-for b in $builds; do
+for b in $builds; do	# a line each: one master per RS485 line
 	name=${b%%:*} bin=${b#*:}
-	pids="$pids $name:$(console "r10$name" "$bin" 100 30 -c "$B_TMP/r10.ini")"
+	b_pty_sim "$B_TMP/line$name" 19200 1-10
+	b_ini_rtu "$B_TMP/line$name" 19200 10 1000 >"$B_TMP/r10$name.ini"
+	pids="$pids $name:$(console "r10$name" "$bin" 100 30 -c "$B_TMP/r10$name.ini")"
 done
 if command -v htop >/dev/null; then
 	pids="$pids htop:$(console htop htop 100 30)"

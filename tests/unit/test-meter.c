@@ -450,6 +450,7 @@ test_meter__energy_monotonic(void)
 	}
 	put(m, REG_EA_PLUS_T2_10WH, 800, 6000 + 1000 * i + 60000);
 	T_EQ_INT(meter_energy_monotonic(m), 1);
+	meter_release(m);
 	meter_init(m, &conf, 0, 7000);
 	T_EQ_INT(meter_energy_monotonic(m), 1);
 	put(m, REG_EA_PLUS_TOTAL, 10, 8000);
