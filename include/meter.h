@@ -35,13 +35,48 @@ struct reg_sample {
 	int64_t		 min, max;	/* raw, over valid samples */
 	int64_t		 sum;		/* raw sum, for the average */
 	uint32_t	 n;		/* valid samples */
-	int32_t		 trend[METER_TREND_LEN];	/* raw, clipped to int32 */
-	uint8_t		 trend_head, trend_n;
 	/* Counters that only grow (meter_store): the last accepted read and
 	 * the implausible ones since, which are not stored. */
-	int64_t		 good_ms;	/* monotonic ms of the last accepted */
 	uint8_t		 suspect_n;	/* implausible reads in a row */
+	int64_t		 good_ms;	/* monotonic ms of the last accepted */
 };
+
+/*
+ * The last METER_TREND_LEN valid samples of one register, for a sparkline:
+ * 16-bit offsets from base, scaled down by 2^shift only when the samples
+ * in the ring span more than 65535 raw units (a sparkline draws at most 8
+ * levels a cell, so the low bits given up never show). 136 bytes where a
+ * ring of int32 took 248. Read it through meter_trend.
+ */
+struct meter_trend {
+	int64_t		 base;
+	uint16_t	 pt[METER_TREND_LEN];
+	uint8_t		 shift, head, n;
+};
+
+/*
+ * Which registers a meter keeps: an index map from enum reg_id to a slot
+ * of the meter's storage (-1: none), and for the registers a sparkline is
+ * drawn for (integer types with a scale: the Measurements screen) a slot
+ * of a trend ring. Built once from the poll plan (registers never read need
+ * no storage), shared read-only by every meter of the engine.
+ */
+struct meter_layout {
+	int16_t		 slot[REG__COUNT];
+	int16_t		 tslot[REG__COUNT];
+	int		 nslots, ntrends;
+};
+
+/*
+ * An empty layout; meter_layout_add gives id storage, and a trend when
+ * trend is 1 and id is an integer with a scale (the engine asks one for
+ * what every cycle reads: a sparkline of a value read once an hour or once
+ * per identification says nothing). Adding an id again can add its trend.
+ */
+void	meter_layout_init(struct meter_layout *);
+void	meter_layout_add(struct meter_layout *, enum reg_id, int trend);
+/* 1 when a register of this definition keeps a trend (integer, scaled). */
+int	meter_reg_has_trend(const struct reg_def *);
 
 struct meter_ident {
 	int		 done;		/* identification completed */
@@ -76,7 +111,15 @@ struct meter {
 	uint64_t		 ok_cycles;
 	struct meter_ident	 ident;
 	struct link_stats	 stats;
-	struct reg_sample	 vals[REG__COUNT];	/* by enum reg_id */
+	/*
+	 * Storage for the registers of the layout (meter_get, meter_trend):
+	 * vals[layout->slot[id]], trends[layout->tslot[id]]. One allocation,
+	 * owned by the meter (meter_release).
+	 */
+	const struct meter_layout *layout;
+	struct meter_layout	*own_layout;	/* meter_init's: every register */
+	struct reg_sample	*vals;
+	struct meter_trend	*trends;
 	/*
 	 * Set by meter_store when a counter that only grows (total and tariff
 	 * energies, not the day/week/month or partial ones) read implausibly
@@ -100,10 +143,20 @@ struct meter {
 /* Most an E34 can count: 3 x 100 A x 300 V, with 30 % to spare (W). */
 #define METER_P_MAX_W		120000
 
-void	meter_init(struct meter *, const struct meter_conf *, int index,
+/*
+ * Clear m and give it storage for the registers of layout (which must
+ * outlive m; NULL: every register of the map, a layout m owns). Returns 0,
+ * or -1 when out of memory (m is then released). meter_release frees the
+ * storage (not m itself); a released or zeroed meter may be released again.
+ */
+int	meter_init_layout(struct meter *, const struct meter_conf *,
+	    const struct meter_layout *, int index, int64_t now_ms);
+int	meter_init(struct meter *, const struct meter_conf *, int index,
 	    int64_t now_ms);
+void	meter_release(struct meter *);
 
-/* Store one decoded value read at now_ms / wall_ms (updates min/max/avg/trend). */
+/* Store one decoded value read at now_ms / wall_ms (updates min/max/avg/trend);
+ * a register the layout keeps no storage for is ignored. No allocation. */
 void	meter_store(struct meter *, enum reg_id, const struct reg_value *,
 	    int64_t now_ms, int64_t wall_ms);
 
@@ -119,6 +172,11 @@ const struct reg_sample *meter_get(const struct meter *, enum reg_id);
 /* 1 and *raw when id holds a valid value read at most max_age_ms ago (0: any age). */
 int	meter_raw(const struct meter *, enum reg_id, int64_t now_ms,
 	    int64_t max_age_ms, int64_t *raw);
+/*
+ * The trend of id, oldest first, into out (up to max points, raw, clipped
+ * to int32): returns the count, 0 when id keeps no trend or has none yet.
+ */
+int	meter_trend(const struct meter *, enum reg_id, int32_t *out, int max);
 /* Age in ms of id's value, -1 when never read. */
 int64_t	meter_age_ms(const struct meter *, enum reg_id, int64_t now_ms);
 

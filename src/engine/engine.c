@@ -63,6 +63,7 @@ struct engine {
 	struct ev_loop		*loop;
 	const struct config	*cfg;
 	struct poll_plan	 plan;
+	struct meter_layout	 layout;	/* the plan's registers */
 	struct meter		*meters;
 	struct mstate		*ms;
 	struct ebus		*buses;
@@ -557,6 +558,24 @@ eng_job_done(void *arg, struct bus_job *j)
 	}
 }
 
+/* The registers a meter keeps: those some set of the plan reads (issue 12:
+ * a register never read takes no storage); a trend for the fast set's. */
+static void
+eng_layout_init(struct meter_layout *l, const struct poll_plan *p)
+{
+	const struct poll_set	*sets[] = { &p->fast, &p->slow, &p->info,
+				    &p->magic, &p->name };
+	size_t			 k;
+	int			 i, j;
+
+	meter_layout_init(l);
+	for (k = 0; k < sizeof sets / sizeof sets[0]; k++)
+		for (i = 0; i < sets[k]->nreq; i++)
+			for (j = 0; j < sets[k]->req[i].nids; j++)
+				meter_layout_add(l, sets[k]->req[i].ids[j],
+				    k == 0);
+}
+
 /* Allocate the engine, its meters and buses; nothing runs before start. */
 struct engine *
 engine_new(struct ev_loop *loop, const struct config *cfg, struct err *e)
@@ -580,6 +599,7 @@ engine_new(struct ev_loop *loop, const struct config *cfg, struct err *e)
 		goto nomem;
 	if (poll_plan_init(&eng->plan, e) == -1)
 		goto fail;
+	eng_layout_init(&eng->layout, &eng->plan);
 	for (i = 0; i < cfg->nbuses; i++) {
 		struct ebus *eb = &eng->buses[i];
 
@@ -596,7 +616,9 @@ engine_new(struct ev_loop *loop, const struct config *cfg, struct err *e)
 		struct mstate *ms = &eng->ms[i];
 		struct ebus *eb = &eng->buses[cfg->meters[i].bus];
 
-		meter_init(&eng->meters[i], &cfg->meters[i], i, now);
+		if (meter_init_layout(&eng->meters[i], &cfg->meters[i],
+		    &eng->layout, i, now) == -1)
+			goto nomem;
 		ms->eng = eng;
 		ms->index = i;
 		ev_timer_init(&ms->poll, eng_poll_cb, 0.,
@@ -667,6 +689,8 @@ engine_free(struct engine *eng)
 			if (eng->buses[i].inited)
 				bus_release(&eng->buses[i].bus);
 	}
+	for (i = 0; eng->meters != NULL && i < eng->cfg->nmeters; i++)
+		meter_release(&eng->meters[i]);
 	free(eng->meters);
 	free(eng->ms);
 	free(eng->buses);

@@ -10,6 +10,7 @@
  * to the meter"). Reading and decoding belong to engine.c and regdecode.c.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "meter.h"
@@ -47,15 +48,117 @@ static const enum reg_id meter_wiring_i[3] = { REG_I1, REG_I2, REG_I3 };
 static const enum reg_id meter_wiring_p[3] = { REG_P1, REG_P2, REG_P3 };
 
 void
-meter_init(struct meter *m, const struct meter_conf *conf, int index,
-    int64_t now_ms)
+meter_layout_init(struct meter_layout *l)
 {
+	memset(l->slot, 0xff, sizeof l->slot);		/* -1: none */
+	memset(l->tslot, 0xff, sizeof l->tslot);
+	l->nslots = l->ntrends = 0;
+}
+
+/* The Measurements screen draws min, max, average and a sparkline for
+ * integer registers with a scale (screen-measure.c): only they keep a trend. */
+int
+meter_reg_has_trend(const struct reg_def *d)
+{
+	switch (d->type) {
+	case REG_T_U8:
+	case REG_T_U16:
+	case REG_T_S16:
+	case REG_T_U32:
+	case REG_T_S32:
+		return d->has_scale;
+	default:
+		return 0;
+	}
+}
+
+void
+meter_layout_add(struct meter_layout *l, enum reg_id id, int trend)
+{
+	if ((unsigned)id >= REG__COUNT)
+		return;
+	if (l->slot[id] < 0)
+		l->slot[id] = (int16_t)l->nslots++;
+	if (trend && l->tslot[id] < 0 && meter_reg_has_trend(regmap_get(id)))
+		l->tslot[id] = (int16_t)l->ntrends++;
+}
+
+/*
+ * Storage is one block: the samples, then the trend rings, each as large
+ * as the layout says; without a layout the meter owns one of every
+ * register (unit tests, tools).
+ */
+int
+meter_init_layout(struct meter *m, const struct meter_conf *conf,
+    const struct meter_layout *layout, int index, int64_t now_ms)
+{
+	size_t	vsz, tsz;
+	int	i;
+	char	*blk;
+
 	memset(m, 0, sizeof *m);
 	m->conf = conf;
 	m->index = index;
 	m->status = MS_UNKNOWN;
 	m->need_ident = 1;	/* nothing is known of the unit yet */
 	stats_init(&m->stats, now_ms);
+	if (layout == NULL) {
+		if ((m->own_layout = malloc(sizeof *m->own_layout)) == NULL)
+			return -1;
+		meter_layout_init(m->own_layout);
+		for (i = 0; i < REG__COUNT; i++)
+			meter_layout_add(m->own_layout, (enum reg_id)i, 1);
+		layout = m->own_layout;
+	}
+	m->layout = layout;
+	vsz = (size_t)layout->nslots * sizeof *m->vals;
+	tsz = (size_t)layout->ntrends * sizeof *m->trends;
+	if ((blk = calloc(1, vsz + tsz + 1)) == NULL) {
+		meter_release(m);
+		return -1;
+	}
+	m->vals = (struct reg_sample *)(void *)blk;
+	m->trends = (struct meter_trend *)(void *)(blk + vsz);
+	return 0;
+}
+
+int
+meter_init(struct meter *m, const struct meter_conf *conf, int index,
+    int64_t now_ms)
+{
+	return meter_init_layout(m, conf, NULL, index, now_ms);
+}
+
+void
+meter_release(struct meter *m)
+{
+	if (m == NULL)
+		return;
+	free(m->vals);		/* the block: samples and trends */
+	free(m->own_layout);
+	m->vals = NULL;
+	m->trends = NULL;
+	m->own_layout = NULL;
+	m->layout = NULL;
+}
+
+/* id's sample and trend ring (NULL when the layout keeps none). */
+static struct reg_sample *
+meter_slot(const struct meter *m, enum reg_id id)
+{
+	if ((unsigned)id >= REG__COUNT || m->layout == NULL ||
+	    m->layout->slot[id] < 0)
+		return NULL;
+	return &m->vals[m->layout->slot[id]];
+}
+
+static struct meter_trend *
+meter_tslot(const struct meter *m, enum reg_id id)
+{
+	if ((unsigned)id >= REG__COUNT || m->layout == NULL ||
+	    m->layout->tslot[id] < 0)
+		return NULL;
+	return &m->trends[m->layout->tslot[id]];
 }
 
 static int
@@ -106,6 +209,8 @@ static int
 meter_energy_judge(struct meter *m, enum reg_id id, struct reg_sample *s,
     int64_t raw, int64_t now_ms)
 {
+	struct meter_trend	*t;
+
 	if (s->n == 0)
 		return 1;
 	if (raw >= s->max && raw - s->max <= meter_energy_bound(id,
@@ -127,8 +232,70 @@ meter_energy_judge(struct meter *m, enum reg_id id, struct reg_sample *s,
 	s->suspect_n = 0;
 	s->n = 0;
 	s->sum = 0;
-	s->trend_n = s->trend_head = 0;
+	if ((t = meter_tslot(m, id)) != NULL)
+		t->n = t->head = 0;
 	return 1;
+}
+
+/* Point i of t (0: oldest), raw. */
+static int64_t
+meter_trend_at(const struct meter_trend *t, int i)
+{
+	int	k = (t->head - t->n + i + 2 * METER_TREND_LEN) % METER_TREND_LEN;
+
+	return t->base + ((int64_t)t->pt[k] << t->shift);
+}
+
+/*
+ * Re-encode t's points with raw among them: base becomes the lowest, shift
+ * the least that fits the spread in 16 bits. Runs when a sample falls
+ * outside what the ring can hold (rare: a new low, or the spread doubled).
+ */
+static void
+meter_trend_rebase(struct meter_trend *t, int64_t raw)
+{
+	int64_t	pts[METER_TREND_LEN], lo = raw, hi = raw;
+	int	i, n = t->n;
+
+	for (i = 0; i < n; i++) {
+		pts[i] = meter_trend_at(t, i);
+		if (pts[i] < lo)
+			lo = pts[i];
+		if (pts[i] > hi)
+			hi = pts[i];
+	}
+	t->base = lo;
+	t->shift = 0;
+	while ((uint64_t)(hi - lo) >> t->shift > UINT16_MAX)
+		t->shift++;
+	for (i = 0; i < n; i++)
+		t->pt[(t->head - n + i + 2 * METER_TREND_LEN) %
+		    METER_TREND_LEN] = (uint16_t)((uint64_t)(pts[i] - lo) >>
+		    t->shift);
+}
+
+/* Append raw (clipped to int32, as the sparkline draws it) to t. */
+static void
+meter_trend_push(struct meter_trend *t, int64_t raw)
+{
+	if (raw > INT32_MAX)
+		raw = INT32_MAX;
+	else if (raw < INT32_MIN)
+		raw = INT32_MIN;
+	if (t->n == 0) {
+		t->base = raw;
+		t->shift = 0;
+	} else if (raw < t->base ||
+	    (uint64_t)(raw - t->base) >> t->shift > UINT16_MAX) {
+		/* the oldest point leaves when the ring is full */
+		if (t->n == METER_TREND_LEN)
+			t->n--;
+		meter_trend_rebase(t, raw);
+	}
+	t->pt[t->head] = (uint16_t)((uint64_t)(raw - t->base) >> t->shift);
+	t->head = (uint8_t)((t->head + 1) % METER_TREND_LEN);
+	if (t->n < METER_TREND_LEN)
+		t->n++;
 }
 
 /*
@@ -143,12 +310,11 @@ meter_store(struct meter *m, enum reg_id id, const struct reg_value *v,
     int64_t now_ms, int64_t wall_ms)
 {
 	struct reg_sample	*s;
+	struct meter_trend	*t;
 	int64_t			 sum;
-	int32_t			 t;
 
-	if ((unsigned)id >= REG__COUNT || v == NULL)
+	if (v == NULL || (s = meter_slot(m, id)) == NULL)
 		return;
-	s = &m->vals[id];
 	if (v->valid && meter_counter_grows(id)) {
 		if (!meter_energy_judge(m, id, s, v->raw, now_ms))
 			return;
@@ -168,24 +334,31 @@ meter_store(struct meter *m, enum reg_id id, const struct reg_value *v,
 		s->sum = sum;
 		s->n++;
 	}
-	if (v->raw > INT32_MAX)
-		t = INT32_MAX;
-	else if (v->raw < INT32_MIN)
-		t = INT32_MIN;
-	else
-		t = (int32_t)v->raw;
-	s->trend[s->trend_head] = t;
-	s->trend_head = (uint8_t)((s->trend_head + 1) % METER_TREND_LEN);
-	if (s->trend_n < METER_TREND_LEN)
-		s->trend_n++;
+	if ((t = meter_tslot(m, id)) != NULL)
+		meter_trend_push(t, v->raw);
 }
 
 const struct reg_sample *
 meter_get(const struct meter *m, enum reg_id id)
 {
-	if ((unsigned)id >= REG__COUNT || m->vals[id].t_ms == 0)
-		return NULL;
-	return &m->vals[id];
+	const struct reg_sample	*s = meter_slot(m, id);
+
+	return s == NULL || s->t_ms == 0 ? NULL : s;
+}
+
+int
+meter_trend(const struct meter *m, enum reg_id id, int32_t *out, int max)
+{
+	const struct meter_trend	*t = meter_tslot(m, id);
+	int				 i, n, skip;
+
+	if (t == NULL || max <= 0)
+		return 0;
+	n = t->n < max ? t->n : max;
+	skip = t->n - n;		/* the newest n */
+	for (i = 0; i < n; i++)
+		out[i] = (int32_t)meter_trend_at(t, skip + i);
+	return n;
 }
 
 int

@@ -242,20 +242,6 @@ measure_numeric(const struct reg_def *d)
 	}
 }
 
-/* The trend ring, oldest first; returns the count. */
-static int
-measure_trend(const struct reg_sample *s, int32_t *out)
-{
-	int	i, n = s->trend_n, head = s->trend_head;
-
-	if (n > METER_TREND_LEN)
-		n = METER_TREND_LEN;
-	for (i = 0; i < n; i++)
-		out[i] = s->trend[(head - n + i + 2 * METER_TREND_LEN) %
-		    METER_TREND_LEN];
-	return n;
-}
-
 struct mcols {
 	int	name, value, unit, min, max, avg, spark;	/* x */
 	int	wname, wval, wunit, wnum, wspark;		/* widths */
@@ -305,7 +291,7 @@ measure_age(struct ui *ui, WINDOW *win, int y, const struct mcols *c,
 /* Min, max, average since start and the sparkline of one register. */
 static void
 measure_stats(struct ui *ui, WINDOW *win, int y, const struct mcols *c,
-    const struct reg_sample *smp, const struct reg_def *d, int shift,
+    const struct meter *m, const struct reg_sample *smp, const struct reg_def *d, int shift,
     enum ui_val uv, int64_t age)
 {
 	char	buf[48];
@@ -327,7 +313,8 @@ measure_stats(struct ui *ui, WINDOW *win, int y, const struct mcols *c,
 	    -((-smp->sum * 2 / smp->n + 1) / 2);
 	measure_fmt_raw(buf, sizeof buf, avg, d, shift);
 	widget_put_right(win, y, c->avg, c->wnum, a, ui->utf8, buf);
-	if (uv != UV_STALE && (n = measure_trend(smp, trend)) > 0)
+	if (uv != UV_STALE && (n = meter_trend(m, d->id, trend,
+	    METER_TREND_LEN)) > 0)
 		widget_sparkline(win, y, c->spark, c->wspark, trend, n,
 		    ui_attr(ui, TH_SPARK), ui->utf8);
 }
@@ -400,7 +387,7 @@ measure_draw_reg(struct ui *ui, WINDOW *win, int y, const struct mcols *c,
 		widget_put(win, y, c->spark, c->wspark, ui_attr(ui, TH_STALE),
 		    ui->utf8, m->status == MS_NOT_E34 ? "not an E34" :
 		    "not read yet");
-	measure_stats(ui, win, y, c, meter_get(m, id), d, r->shift, uv, age);
+	measure_stats(ui, win, y, c, m, meter_get(m, id), d, r->shift, uv, age);
 }
 
 /* The clock: six registers read as one date; the year encoding is

@@ -82,11 +82,12 @@ scr_expect 20 '6 meters: 2 ok, 2 Err/CHECK, 2 failing' "the status line counts t
 scr_keys s s s s s s	# bus/address, then state, kWh, P, T, response, label
 scr_wait 5 'Meter▼'
 order=$(scr_body | grep -oE '(Papa|Bravo|Zulu|Alpha|Mike|Yankee) ' | tr -d ' ' | tr '\n' ' ')
-is "$order" "Alpha Bravo Mike Papa Yankee Zulu " "s sorts by label"
+# failed rows (Alpha foreign, Mike dead) stay last in both directions
+is "$order" "Bravo Papa Yankee Zulu Alpha Mike " "s sorts by label, failed rows last"
 scr_keys S
 scr_wait 5 'Meter▲'
 order=$(scr_body | grep -oE '(Papa|Bravo|Zulu|Alpha|Mike|Yankee) ' | tr -d ' ' | tr '\n' ' ')
-is "$order" "Zulu Yankee Papa Mike Bravo Alpha " "S reverses the order"
+is "$order" "Zulu Yankee Papa Bravo Mike Alpha " "S reverses the order, failed rows still last"
 
 # Filter: / text Enter shows the matching rows only; Esc clears.
 scr_keys / u l u
@@ -100,9 +101,9 @@ scr_keys Escape
 scr_body_wait 5 'Papa incomer'
 unlike "$(scr_cap)" 'Filter:' "Esc clears the filter"
 
-# Cursor (still by label, reversed): Home, Down x3, Enter opens the Meter
+# Cursor (still by label, reversed): Home, Down x4, Enter opens the Meter
 # screen of that row.
-scr_keys Home Down Down Down
+scr_keys Home Down Down Down Down
 scr_wait 5 '^> Mike dead'
 like "$(scr_cap)" '^> Mike dead' "the cursor moves with Home and Down"
 scr_keys Enter

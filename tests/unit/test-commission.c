@@ -83,6 +83,7 @@ test_commission__healthy_is_err0(void)
 	T_EQ_STR(c.checks[CM_CHECK_VOLTAGE].detail,
 	    "L1 230.0 V  L2 230.1 V  L3 229.9 V");
 	T_EQ_STR(c.checks[CM_CHECK_PF].detail, "L1 0.900  L2 0.900  L3 0.900");
+	meter_release(&m);
 }
 
 static void
@@ -112,6 +113,7 @@ test_commission__reversed_current_is_err2(void)
 	commission_evaluate(&m, 5000, &c);
 	T_EQ_INT(c.checks[CM_CHECK_PF].state, CM_FAIL);
 	T_EQ_STR(c.checks[CM_CHECK_PF].detail, "L1 0.900  L2 0.500  L3 0.900");
+	meter_release(&m);
 }
 
 /* Issue 13 item 7: what a unit answers, never "does NOT answer" for one
@@ -163,6 +165,7 @@ test_commission__answer_text(void)
 	m.status = MS_CRC;
 	T_EQ_INT(commission_answer_text(&m, buf, sizeof buf), 1);
 	T_CONTAINS(buf, "corrupt frames");
+	meter_release(&m);
 }
 
 static void
@@ -181,6 +184,7 @@ test_commission__vn_swap_is_err7(void)
 	T_EQ_INT(c.findings[0].code, 7);
 	T_EQ_INT(c.findings[0].phase, 1);
 	T_CONTAINS(c.findings[0].text, "between V1 and Neutral");
+	meter_release(&m);
 }
 
 static void
@@ -204,6 +208,7 @@ test_commission__lost_phase_3(void)
 	T_EQ_INT(c.findings[0].code, -1);
 	T_EQ_INT(c.findings[0].phase, 3);
 	T_CONTAINS(c.findings[0].text, "phase absent");
+	meter_release(&m);
 }
 
 static void
@@ -219,6 +224,7 @@ test_commission__stale_or_missing_is_unknown(void)
 	T_EQ_INT(c.preconditions, CM_UNKNOWN);
 	T_EQ_STR(c.checks[CM_CHECK_VOLTAGE].detail, "L1 ---  L2 ---  L3 ---");
 	/* readings older than three poll periods and a second are not used */
+	meter_release(&m);
 	load(&m, 5000);
 	commission_evaluate(&m, 5000 + 4001, &c);
 	assert_sane_commission(&c);
@@ -226,6 +232,7 @@ test_commission__stale_or_missing_is_unknown(void)
 	T_EQ_INT(c.checks[CM_CHECK_I20].state, CM_UNKNOWN);
 	commission_evaluate(&m, 5000 + 4000, &c);
 	T_EQ_INT(c.known, 1);
+	meter_release(&m);
 }
 
 static void

@@ -111,6 +111,7 @@ test_csv__row_exact_decimals(void)
 
 	T_OK(csv_format_row(buf, sizeof buf, m, &bconf, CSV_RFC4180) > 0);
 	T_EQ_STR(buf, full_row);
+	meter_release(m);
 	free(m);
 }
 
@@ -125,6 +126,7 @@ test_csv__excel_eu(void)
 	    "12345,67;10000,00;");
 	T_CONTAINS(buf, ";-0,05;1,23;1000,00;-0,999;");
 	T_OK(strchr(buf + strlen("2026-11-25T06:30:00.123Z"), '.') == NULL);
+	meter_release(m);
 	free(m);
 }
 
@@ -142,6 +144,7 @@ test_csv__stale_and_invalid_are_empty(void)
 	csv_format_row(buf, sizeof buf, m, &bconf, CSV_RFC4180);
 	T_CONTAINS(buf, ",-0.999,,231.08,");	/* v1 empty */
 	T_CONTAINS(buf, ",231.12,,12.345,");	/* i1 empty */
+	meter_release(m);
 	free(m);
 }
 
@@ -157,6 +160,7 @@ test_csv__timeout_row_has_no_values(void)
 	csv_format_row(buf, sizeof buf, m, &bconf, CSV_RFC4180);
 	T_EQ_STR(buf, "2026-11-25T06:30:00.123Z,incomer,rs485-1,5,timeout,"
 	    ",,,,,,,,,,,,,,,,,,,,,,,,,,,,\n");
+	meter_release(m);
 	free(m);
 }
 
@@ -176,6 +180,7 @@ test_csv__status_words(void)
 	m->status = MS_NOT_E34;	/* values of a foreign device: none */
 	csv_format_row(buf, sizeof buf, m, &bconf, CSV_RFC4180);
 	T_CONTAINS(buf, ",5,not-e34,42,,,,,,,,,,,,,,,,,,,,,,,,,,,,\n");
+	meter_release(m);
 	free(m);
 }
 
@@ -190,6 +195,7 @@ test_csv__tariff_fallback(void)
 	put(m, REG_TARIFF_ACTIVE, 3, T_CYCLE);
 	csv_format_row(buf, sizeof buf, m, &bconf, CSV_RFC4180);
 	T_CONTAINS(buf, ",45.67,3,-0.05,");
+	meter_release(m);
 	free(m);
 }
 
@@ -210,6 +216,7 @@ test_csv__quoting(void)
 	T_CONTAINS(buf, ".123Z,\"a,\"\"b\"\"\nc\",x;y,5,");
 	csv_format_row(buf, sizeof buf, m, &b, CSV_EXCEL_EU);
 	T_CONTAINS(buf, ".123Z;\"a,\"\"b\"\"\nc\";\"x;y\";5;");
+	meter_release(m);
 	free(m);
 }
 
@@ -274,6 +281,7 @@ test_csv__atomic_rename(void)
 	T_EQ_INT(count_entries(tmpdir), 1);	/* only out.csv */
 	T_OK(stat(path, &sb) == 0 && (sb.st_mode & 0777) != 0600);
 	unlink(path);
+	meter_release(m);
 	free(m);
 }
 
@@ -316,6 +324,7 @@ test_csv__append_mode(void)
 		T_EQ_INT(csv_close(w, &e), 0);
 	}
 	unlink(path);
+	meter_release(m);
 	free(m);
 }
 
@@ -343,6 +352,7 @@ test_csv__errors_name_the_path(void)
 	T_CONTAINS(e.msg, strerror(ENOSPC));
 	T_EQ_INT(csv_row(w, m, &bconf, &e), -1);	/* stays failed */
 	csv_close(w, &e);
+	meter_release(m);
 	free(m);
 }
 
@@ -409,6 +419,7 @@ test_csv__new_never_overwrites(void)
 	T_EQ_INT(unique_name("d/x.tar.csv", 12, path, sizeof path), 0);
 	T_EQ_STR(path, "d/x.tar-12.csv");
 	T_EQ_INT(unique_name("d/x.csv", 2, path, 8), -1);
+	meter_release(m);
 	free(m);
 }
 

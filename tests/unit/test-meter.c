@@ -53,9 +53,6 @@ put_invalid(struct meter *m, enum reg_id id, int64_t now_ms)
 static void
 assert_sane_sample(const struct reg_sample *s)
 {
-	T_OK(s->trend_n <= METER_TREND_LEN);
-	T_OK(s->trend_head < METER_TREND_LEN);
-	T_OK(s->trend_n <= s->n || s->n == 0);
 	if (s->n > 0) {
 		T_OK(s->min <= s->max);
 		T_OK(s->min * (int64_t)s->n <= s->sum);
@@ -87,6 +84,7 @@ test_meter__init_knows_nothing(void)
 	meter_wiring(m, 2000, &d);
 	T_EQ_INT(d.known, 0);
 	T_EQ_INT(d.nerr, 0);
+	meter_release(m);
 	free(m);
 }
 
@@ -124,6 +122,7 @@ test_meter__min_max_avg(void)
 	T_EQ_INT(s->max, 300);
 	T_EQ_INT(s->sum, -200);
 	assert_sane_sample(s);
+	meter_release(m);
 	free(m);
 }
 
@@ -132,29 +131,106 @@ static void
 test_meter__trend_ring(void)
 {
 	struct meter		*m = new_meter();
-	const struct reg_sample	*s;
+	int32_t			 tr[METER_TREND_LEN];
 	int			 i;
 
 	for (i = 0; i < 70; i++) {
 		put(m, REG_F, 5000 + i, 2000 + i);
 		assert_sane_sample(meter_get(m, REG_F));
 	}
-	s = meter_get(m, REG_F);
-	T_EQ_INT(s->trend_n, METER_TREND_LEN);
-	T_EQ_INT(s->trend_head, 70 % METER_TREND_LEN);
-	/* the oldest kept sample sits at head, the newest just before */
-	T_EQ_INT(s->trend[s->trend_head], 5000 + 10);
-	T_EQ_INT(s->trend[(s->trend_head + METER_TREND_LEN - 1) %
-	    METER_TREND_LEN], 5000 + 69);
+	T_EQ_INT(meter_trend(m, REG_F, tr, METER_TREND_LEN), METER_TREND_LEN);
+	/* oldest first: the oldest kept sample is the 11th */
+	T_EQ_INT(tr[0], 5000 + 10);
+	T_EQ_INT(tr[METER_TREND_LEN - 1], 5000 + 69);
 	put_invalid(m, REG_F, 3000);	/* a gap is not a sample */
-	T_EQ_INT(s->trend_head, 70 % METER_TREND_LEN);
+	T_EQ_INT(meter_trend(m, REG_F, tr, METER_TREND_LEN), METER_TREND_LEN);
+	T_EQ_INT(tr[METER_TREND_LEN - 1], 5000 + 69);
+	/* fewer asked: the newest ones */
+	T_EQ_INT(meter_trend(m, REG_F, tr, 2), 2);
+	T_EQ_INT(tr[0], 5000 + 68);
+	T_EQ_INT(tr[1], 5000 + 69);
 	put(m, REG_EA_PLUS_TOTAL, 4294967294LL, 2000);
-	s = meter_get(m, REG_EA_PLUS_TOTAL);
-	T_EQ_INT(s->trend[0], INT32_MAX);
-	T_EQ_INT(s->max, 4294967294LL);
+	T_EQ_INT(meter_trend(m, REG_EA_PLUS_TOTAL, tr, 1), 1);
+	T_EQ_INT(tr[0], INT32_MAX);
+	T_EQ_INT(meter_get(m, REG_EA_PLUS_TOTAL)->max, 4294967294LL);
 	put(m, REG_P, INT64_MIN / 2, 2000);
-	T_EQ_INT(meter_get(m, REG_P)->trend[0], INT32_MIN);
+	T_EQ_INT(meter_trend(m, REG_P, tr, 1), 1);
+	T_EQ_INT(tr[0], INT32_MIN);
+	/* strings and unscaled registers keep no trend */
+	T_EQ_INT(meter_trend(m, REG_VENDOR_NAME, tr, METER_TREND_LEN), 0);
+	meter_release(m);
 	free(m);
+}
+
+/*
+ * The compact trend (16 bits a point): exact while the ring spans at most
+ * 65535 raw units; wider, each point within 2^shift of its value, a step
+ * no sparkline of 8 levels shows. A new low and a jump both re-encode it.
+ */
+static void
+test_meter__trend_compact(void)
+{
+	struct meter	*m = new_meter();
+	int32_t		 tr[METER_TREND_LEN];
+	int64_t		 want[METER_TREND_LEN + 20], err;
+	int		 i, n;
+
+	for (i = 0; i < 30; i++) {
+		want[i] = 23000 + (i % 7) * 9000 - 2000 * (i == 12);
+		put(m, REG_P1, want[i], 2000 + i);
+	}
+	n = meter_trend(m, REG_P1, tr, METER_TREND_LEN);
+	T_EQ_INT(n, 30);
+	for (i = 0; i < 30; i++)
+		T_EQ_INT(tr[i], want[i]);	/* a new low at 12: exact */
+	for (i = 30; i < METER_TREND_LEN + 20; i++) {
+		want[i] = (i % 2) ? 2000000000 : -2000000000 + i;
+		put(m, REG_P1, want[i], 2000 + i);
+	}
+	n = meter_trend(m, REG_P1, tr, METER_TREND_LEN);
+	T_EQ_INT(n, METER_TREND_LEN);
+	for (i = 0; i < n; i++) {
+		err = tr[i] - want[20 + i];
+		T_OK(err >= -(1 << 17) && err <= 0);
+	}
+	meter_release(m);
+	free(m);
+}
+
+/*
+ * A meter with a layout keeps only the layout's registers: others are
+ * never stored and read as never read; the storage is far smaller than
+ * one sample of every register of the map.
+ */
+static void
+test_meter__layout_only_plan(void)
+{
+	struct meter_layout	 l;
+	struct meter		 m;
+	struct meter_conf	 c = { .poll_ms = 1000 };
+	struct reg_value	 v = { .valid = 1, .raw = 23000 };
+	int32_t			 tr[4];
+
+	meter_layout_init(&l);
+	meter_layout_add(&l, REG_V1, 0);
+	meter_layout_add(&l, REG_V1, 1);
+	meter_layout_add(&l, REG_VENDOR_NAME, 1);
+	meter_layout_add(&l, REG_EA_PLUS_DAY_10WH, 0);	/* slow: no trend */
+	T_EQ_INT(l.nslots, 3);
+	T_EQ_INT(l.ntrends, 1);
+	T_EQ_INT(meter_init_layout(&m, &c, &l, 0, 1000), 0);
+	meter_store(&m, REG_V1, &v, 2000, 0);
+	meter_store(&m, REG_V2, &v, 2000, 0);
+	T_OK(meter_get(&m, REG_V1) != NULL);
+	T_OK(meter_get(&m, REG_V2) == NULL);
+	T_EQ_INT(meter_raw(&m, REG_V2, 2000, 0, NULL), 0);
+	T_EQ_INT(meter_age_ms(&m, REG_V2, 2000), -1);
+	T_EQ_INT(meter_trend(&m, REG_V1, tr, 4), 1);
+	T_EQ_INT(meter_trend(&m, REG_V2, tr, 4), 0);
+	T_OK(sizeof(struct reg_sample) <= 112);
+	T_OK(sizeof(struct meter_trend) <= 136);
+	meter_release(&m);
+	meter_release(&m);	/* twice is harmless */
 }
 
 static void
@@ -176,6 +252,7 @@ test_meter__raw_and_age(void)
 	T_OK(meter_get(m, REG_I2) != NULL);
 	T_EQ_INT(meter_raw(m, REG_I2, 0, 0, &raw), 1);
 	T_EQ_INT(raw, 7);
+	meter_release(m);
 	free(m);
 }
 
@@ -204,6 +281,7 @@ test_meter__status_words(void)
 	T_EQ_STR(meter_status_word(m, NULL, 0), "not-e34");
 	m->status = MS_UNKNOWN;
 	T_EQ_STR(meter_status_word(m, buf, sizeof buf), "");
+	meter_release(m);
 	free(m);
 }
 
@@ -289,6 +367,7 @@ test_meter__tariffs_consistency(void)
 	put(m, REG_EA_PLUS_T1, 999, t);
 	meter_cycle_end(m, t, 0);
 	T_EQ_INT(meter_tariffs_consistent(m), 1);
+	meter_release(m);
 	free(m);
 }
 
@@ -315,12 +394,14 @@ test_meter__tariffs_word_order(void)
 		    swapped(e - e / 2), 0, 0, t += 1000);
 	T_EQ_INT(meter_tariffs_consistent(m), 0);
 	T_EQ_INT(meter_energy_monotonic(m), 1);
+	meter_release(m);
 	free(m);
 	m = new_meter();
 	for (i = 0; i < 10; i++)
 		cycle_tariffs(m, swapped(e + i), swapped(e + i), 0, 0, 0,
 		    t += 1000);
 	T_EQ_INT(meter_energy_monotonic(m), 0);
+	meter_release(m);
 	free(m);
 }
 
@@ -369,6 +450,7 @@ test_meter__energy_monotonic(void)
 	}
 	put(m, REG_EA_PLUS_T2_10WH, 800, 6000 + 1000 * i + 60000);
 	T_EQ_INT(meter_energy_monotonic(m), 1);
+	meter_release(m);
 	meter_init(m, &conf, 0, 7000);
 	T_EQ_INT(meter_energy_monotonic(m), 1);
 	put(m, REG_EA_PLUS_TOTAL, 10, 8000);
@@ -376,6 +458,7 @@ test_meter__energy_monotonic(void)
 		put(m, REG_EA_PLUS_TOTAL, 9, 9000 + i * 1000);
 	T_EQ_INT(meter_energy_monotonic(m), 0);
 	T_EQ_INT(m->energy_backwards_id, REG_EA_PLUS_TOTAL);
+	meter_release(m);
 	free(m);
 }
 
@@ -415,6 +498,7 @@ test_meter__stray_read_dropped(void)
 	put(m, REG_EA_PLUS_TOTAL_10WH, 4605199 + 3333 + 100, t + 1001000);
 	T_EQ_INT(s->v.raw, 4605199 + 3333 + 2);
 	T_EQ_INT(meter_energy_monotonic(m), 1);
+	meter_release(m);
 	free(m);
 }
 
@@ -471,6 +555,7 @@ test_meter__wiring_healthy(void)
 	T_EQ_INT(d.vn_swapped[0] + d.vn_swapped[1] + d.vn_swapped[2], 0);
 	T_EQ_INT(d.nerr, 1);
 	T_EQ_INT(d.err_codes[0], 0);
+	meter_release(m);
 	free(m);
 }
 
@@ -513,6 +598,7 @@ test_meter__wiring_reversed_2(void)
 	put_phases(m, v, i, p, 5000);
 	meter_wiring(m, 5000, &d);
 	T_EQ_INT(d.err_codes[0], 2);
+	meter_release(m);
 	free(m);
 }
 
@@ -548,6 +634,7 @@ test_meter__wiring_vn_swap_1(void)
 	T_EQ_INT(d.nerr, 2);
 	T_EQ_INT(d.err_codes[0], 2);
 	T_EQ_INT(d.err_codes[1], 9);
+	meter_release(m);
 	free(m);
 }
 
@@ -584,6 +671,7 @@ test_meter__wiring_vn_swap_bounds(void)
 	meter_wiring(m, 6000, &d);
 	T_EQ_INT(d.phase_present[0], 1);
 	T_EQ_INT(d.vn_swapped[0], 1);
+	meter_release(m);
 	free(m);
 }
 
@@ -606,6 +694,7 @@ test_meter__wiring_phase_loss_3(void)
 	T_EQ_INT(d.phase_present[2], 0);
 	T_EQ_INT(d.vn_swapped[0] + d.vn_swapped[1] + d.vn_swapped[2], 0);
 	T_EQ_INT(d.nerr, 0);
+	meter_release(m);
 	free(m);
 }
 
@@ -636,6 +725,7 @@ test_meter__wiring_unknown(void)
 	meter_wiring(m, 4000 + 4001, &d);
 	assert_sane_diag(&d);
 	T_EQ_INT(d.known, 0);
+	meter_release(m);
 	free(m);
 }
 
@@ -645,6 +735,8 @@ main(void)
 	T_RUN(test_meter__init_knows_nothing);
 	T_RUN(test_meter__min_max_avg);
 	T_RUN(test_meter__trend_ring);
+	T_RUN(test_meter__trend_compact);
+	T_RUN(test_meter__layout_only_plan);
 	T_RUN(test_meter__raw_and_age);
 	T_RUN(test_meter__status_words);
 	T_RUN(test_meter__tariffs_consistency);

@@ -69,6 +69,7 @@ test_mqtt__state_exact_decimals(void)
 	T_EQ_STR(buf, "{\"time\":\"2023-11-14T22:13:20.123Z\","
 	    "\"ea_total_kwh\":1234.56,\"p_kw\":-12.34,\"pf\":-0.005,"
 	    "\"v1_v\":230.12,\"i1_a\":0.007,\"f_hz\":50.00}");
+	meter_release(m);
 	free(m);
 }
 
@@ -83,11 +84,12 @@ test_mqtt__state_leaves_out_unread(void)
 	memset(&v, 0, sizeof v);	/* invalid */
 	meter_store(m, REG_V1, &v, T0, WALL);
 	put(m, REG_I1, 9);
-	m->vals[REG_I1].t_ms = T0 - 1000;	/* read in an older cycle */
+	((struct reg_sample *)meter_get(m, REG_I1))->t_ms = T0 - 1000;	/* read in an older cycle */
 	T_OK(mqtt_state_json(buf, sizeof buf, m) > 0);
 	T_OK(strstr(buf, "v1_v") == NULL);
 	T_OK(strstr(buf, "i1_a") == NULL);
 	T_CONTAINS(buf, "\"ea_total_kwh\":1234.56");
+	meter_release(m);
 	free(m);
 }
 
@@ -99,6 +101,7 @@ test_mqtt__state_short_buffer(void)
 
 	T_EQ_INT(mqtt_state_json(buf, sizeof buf, m), -1);
 	T_EQ_INT(mqtt_state_json(buf, 1, m), -1);
+	meter_release(m);
 	free(m);
 }
 
@@ -128,6 +131,7 @@ test_mqtt__disc_energy_config(void)
 	T_CONTAINS(buf, "\"model\":\"COUNTIS E34\"");
 	T_CONTAINS(buf, "\"name\":\"Main \\\"A\\\" incomer\"");
 	T_CONTAINS(buf, "\"sw_version\":\"1.02\"");
+	meter_release(m);
 	free(m);
 }
 
@@ -157,6 +161,7 @@ test_mqtt__disc_every_entity(void)
 	m->ident.serial[0] = '\0';	/* no serial, no unique id */
 	T_EQ_INT(mqtt_disc_json(topic, sizeof topic, buf, sizeof buf, m, 0,
 	    "countis", "ha"), -1);
+	meter_release(m);
 	free(m);
 }
 
@@ -180,6 +185,7 @@ test_mqtt__meter_fresh(void)
 	m->ident.is_e34 = 1;
 	m->energy_backwards = 1;	/* a CHECK failure */
 	T_EQ_INT(meter_fresh(m, T0, 1000, 300), 0);
+	meter_release(m);
 	free(m);
 }
 

@@ -114,6 +114,7 @@ test_report__csv_rows(void)
 	s = render(report_write_md, &in);
 	T_CONTAINS(s, "| metrology_checksum_cs | 176C |");
 	free(s);
+	meter_release(&m);
 }
 
 static void
@@ -133,6 +134,7 @@ test_report__markdown_tables(void)
 	T_CONTAINS(s, "| V1 | 231.07 | V |");
 	T_CONTAINS(s, "| bus | unknown |");
 	free(s);
+	meter_release(&m);
 }
 
 static void
@@ -178,6 +180,7 @@ test_report__files_and_failure(void)
 	T_EQ_INT(report_write(&in, dir, md, sizeof md, csv, sizeof csv, &e), -1);
 	T_CONTAINS(e.msg, "cannot write /tmp/test-report.");
 	T_CONTAINS(e.msg, "No such file or directory");
+	meter_release(&m);
 }
 
 int

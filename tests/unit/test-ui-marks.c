@@ -84,12 +84,14 @@ test_ui_marks__healthy_has_none(void)
 	T_EQ_INT(ui_marks(m, 2500, buf, sizeof buf), 0);
 	T_EQ_STR(buf, "");
 	/* nothing read yet: nothing to say */
+	meter_release(m);
 	free(m);
 	m = new_meter();
 	T_EQ_INT(ui_marks(m, 2500, buf, sizeof buf), 0);
 	T_EQ_STR(buf, "");
 	T_EQ_INT(ui_marks(NULL, 2500, buf, sizeof buf), 0);
 	T_EQ_STR(buf, "");
+	meter_release(m);
 	free(m);
 }
 
@@ -116,6 +118,7 @@ test_ui_marks__wiring(void)
 	/* too old to say (three poll periods and a second): no mark */
 	T_EQ_INT(ui_marks(m, 4000 + 4001, buf, sizeof buf), 0);
 	T_EQ_STR(buf, "");
+	meter_release(m);
 	free(m);
 }
 
@@ -153,6 +156,7 @@ test_ui_marks__checks(void)
 	ui_marks(m, 9000, buf, 3);
 	T_EQ_STR(buf, "Er");
 	T_EQ_INT(ui_marks(m, 9000, buf, 0), 0);
+	meter_release(m);
 	free(m);
 }
 
