@@ -34,8 +34,9 @@ on and cleared at run time), so a fault matrix can grow a mode at a time:
             fc=N          the answer with function code N
             badcount[=D]  an FC03 answer whose byte count is D (default 2)
                           more than the data it carries
-            previous      the unit's previous answer (its transaction id on
-                          TCP), as if it came late, instead of this one's
+            previous      the unit's last answer to another address (with
+                          its transaction id on TCP), as if it came late,
+                          instead of this one's
             reset         TCP: the connection is reset (RST), no answer
             mbap65535     TCP: an MBAP header of length 65535, then the PDU
             sentinel      every value "not available": 0xFFFF, 0xFFFFFFFF,
@@ -222,6 +223,21 @@ def load_types(path):
     return types
 
 
+def keep_answer(prev, unit, addr, what):
+    """Remember what answered unit's request at addr (newest first)."""
+    lst = [p for p in prev.get(unit, []) if p[0] != addr]
+    prev[unit] = [(addr, what)] + lst[:3]
+
+
+def other_answer(prev, unit, addr):
+    """The unit's last answer to another address, or None (a pair of
+    Nones on TCP)."""
+    for a, what in prev.get(unit, []):
+        if a != addr:
+            return what
+    return None
+
+
 class Loop:
     """Timers over select: nothing in the peer sleeps."""
 
@@ -390,7 +406,7 @@ class TcpServer:
         self.ls.listen(8)
         self.conns = {}		# socket -> [buffer, silent, number]
         self.nconn = 0
-        self.prev = {}		# unit -> (tid, answer PDU) of its last answer
+        self.prev = {}		# unit -> [(addr, (tid, answer PDU))], newest first
         loop.readers[self.ls] = self.accept
         log("serving tcp %s:%d" % (host, port))
 
@@ -457,8 +473,8 @@ class TcpServer:
         f, k = self.peer.fault_for(unit, addr)
         log("unit %d 0x%04X #%d %s %s" % (unit, addr, k,
                                           f.spec if f else "ok", marks))
-        ptid, prsp = self.prev.get(unit, (None, None))
-        self.prev[unit] = (tid, rsp)
+        ptid, prsp = other_answer(self.prev, unit, addr) or (None, None)
+        keep_answer(self.prev, unit, addr, (tid, rsp))
 
         def mbap(t, u, p):
             return struct.pack(">HHHB", t, 0, len(p) + 1, u) + p
@@ -524,7 +540,7 @@ class RtuServer:
         self.buf = b""
         self.char_s = 10.0 / baud if baud else 0.0
         self.wire_free = 0.0	# when the last scheduled byte is out
-        self.prev = {}		# unit -> its last answer PDU
+        self.prev = {}		# unit -> [(addr, answer PDU)], newest first
         loop.readers[self.master] = self.readable
         log("serving pty %s (%s)" % (link, name))
 
@@ -536,13 +552,14 @@ class RtuServer:
 
     def emit(self, data, at, per_byte_s=None):
         """Put data on the line from the monotonic time at: per_byte_s
-        apart, else at the line's pace (in 10 ms chunks), else at once."""
+        apart, else at the line's pace, else at once (written in chunks
+        of about 10 ms of bytes)."""
         at = max(at, self.wire_free)
         step = per_byte_s if per_byte_s is not None else self.char_s
         if step <= 0:
             self.loop.at(at, lambda d=data: self.write(d))
             return
-        chunk = 1 if per_byte_s is not None else max(1, int(0.010 / step))
+        chunk = max(1, int(0.010 / step))	# ~10 ms of bytes a write
         for i in range(0, len(data), chunk):
             self.loop.at(at + i * step, lambda d=data[i:i + chunk]:
                          self.write(d))
@@ -581,8 +598,8 @@ class RtuServer:
         f, k = self.peer.fault_for(unit, addr)
         log("unit %d 0x%04X #%d %s %s" % (unit, addr, k,
                                           f.spec if f else "ok", marks))
-        prev = self.prev.get(unit)
-        self.prev[unit] = rsp
+        prev = other_answer(self.prev, unit, addr)
+        keep_answer(self.prev, unit, addr, rsp)
         now = time.monotonic()
         mode = f.mode if f else None
         if mode in ("silent", "halfopen", "reset", "mbap65535"):
@@ -592,6 +609,9 @@ class RtuServer:
             self.emit(self.frame(unit, rsp), now)
             self.emit(self.frame(unit, Peer.bogus(rsp, f.arg)),
                       self.wire_free + 0.02)
+            return
+        if mode == "twice":	# back to back, as a slave on a wire would
+            self.emit(self.frame(unit, rsp) * 2, now)
             return
         if mode == "garbage":
             self.emit(Peer.garbage(f.arg), now)
