@@ -65,9 +65,10 @@ reset        U:reset@0xC552#3-4        -                  io/io/none            
 half-open    U:halfopen@0xC552#3       -                  timeout/timeouts/none one
 mbap-65535   U:mbap65535@0xC552#3-4    -                  io/io/none            all
 '
-# Transports, one line each: NAME and its column in MATRIX. Each has
-# line_NAME K (the peer's option for case K's line) and bus_NAME K (its
-# [bus] section, named bK).
+# Transports, one line each: NAME (a shell identifier) and the column of
+# MATRIX it is judged by (a new transport may share one, e.g. "rtutcp 3"
+# for RTU frames over TCP). Each has line_NAME K (the peer's option for
+# case K's line) and bus_NAME K (its [bus] section, named bK).
 TRANSPORTS='
 rtu 3
 tcp 4
@@ -347,7 +348,12 @@ check "headless: no sanitizer report" san_clean "$T_TMP/hl.err"
 # through the control file; the console keeps answering keys meanwhile.
 hl_ini >"$T_TMP/con.ini"
 scr_start 100 30 C.UTF-8 -c "$T_TMP/con.ini"
-scr_body_expect 30 'tcp-5 +b42/35 +ok' "console: up, the meters ok"
+while read -r tr col; do
+	[ -n "$tr" ] || continue
+	scr_row_expect 30 " $tr-5 +b4" ' ok' "console $tr: up, the healthy unit ok"
+done <<END
+$TRANSPORTS
+END
 t=0 faults=""
 while read -r tr col; do
 	[ -n "$tr" ] || continue
@@ -368,7 +374,7 @@ END
 scr_keys 6
 scr_expect 10 '^Bus b41' "console: key 6 shows the Bus screen during the fault"
 scr_keys 1
-scr_body_expect 10 'tcp-5 +b42/35' "console: key 1 back to Fleet"
+scr_body_expect 10 '[a-z]+-5 +b4[0-9]/[0-9]+ ' "console: key 1 back to Fleet"
 : >"$HL"
 while read -r tr col; do
 	[ -n "$tr" ] || continue
