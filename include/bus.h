@@ -53,7 +53,8 @@ struct bus_link {
 	char			 last_error[256];
 	uint16_t		 tid;		/* TCP: last transaction id sent */
 	uint8_t			 rx[BUS_RX_MAX];	/* TCP: bytes of frames */
-	int			 rx_n;		/* not yet taken from rx */
+	int			 rx_n;		/* not yet taken from rx; RTU:
+						 * bytes came after the answer */
 	/*
 	 * TCP: after this many timeouts in a row (any unit) the connection
 	 * is dropped and made anew: a gateway that keeps the socket but no

@@ -136,6 +136,10 @@ struct meter {
 	/* T = T1+T2+T3+T4 (meter_cycle_end): cycles in a row that disagree. */
 	int			 tariff_bad_n;
 	int			 tariff_alarm;	/* METER_CONFIRM_READS of them */
+	/* The last value no E34 can give (a frequency below 0, |PF| > 1),
+	 * stored as not available: which, and the t_ms of its cycle. */
+	enum reg_id		 implausible_id;
+	int64_t			 implausible_ms;
 };
 
 #define METER_CONFIRM_READS	3	/* implausible reads before an alarm */
@@ -190,6 +194,8 @@ const char *meter_status_word(const struct meter *, char *buf, size_t len);
  */
 int	meter_tariffs_consistent(const struct meter *);
 int	meter_energy_monotonic(const struct meter *);
+/* 0 when the last cycle read a value no E34 can give (stored as n/a). */
+int	meter_values_plausible(const struct meter *);
 
 /*
  * 1 when m's values are live: its last cycle was ok, it is an E34 that is

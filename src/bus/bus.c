@@ -300,8 +300,9 @@ bus_link_fail(struct bus_link *l, const char *why, int err_no,
  * next transaction); a frame with another transaction id, another unit or
  * that does not fit the request is counted as a stray and skipped, and the
  * wait goes on until the request's deadline. A stream whose header is not
- * Modbus (protocol id, length) has lost its framing: the connection is
- * made anew.
+ * Modbus (protocol id, length), or that holds part of a frame at the
+ * deadline (its rest would be taken from the next answer), has lost its
+ * framing: the connection is made anew.
  */
 static int
 bus_tcp_xfer(struct bus_link *l, int unit, struct bus_xfer *x, int64_t t0)
@@ -358,7 +359,15 @@ bus_tcp_xfer(struct bus_link *l, int unit, struct bus_xfer *x, int64_t t0)
 		if ((r = bus_wait_in(fd, deadline)) == 0) {
 			x->outcome = ST_TIMEOUT;
 			x->err_no = ETIMEDOUT;
-			return 0;
+			if (l->rx_n == 0)
+				return 0;
+			/* a frame cut short: what comes next would be read
+			 * as its rest, so the stream is out of step */
+			snprintf(l->last_error, sizeof l->last_error,
+			    "%s:%d: an answer cut short: new connection",
+			    l->conf->host, l->conf->port);
+			l->rx_n = 0;
+			return -1;
 		}
 		if (r == -1)
 			return bus_link_fail(l, strerror(errno), errno, x);
@@ -393,15 +402,27 @@ bus_rtu_frame_len(const uint8_t *buf, int n)
 	return n < 3 ? 0 : 5 + buf[2];
 }
 
-/* Drop what came in since the last transaction; 1 when something did. */
+/*
+ * Drop what came in since the last transaction; 1 when something did (or
+ * more: bytes came after the last answer). Then what is still coming too
+ * (the rest of a late, duplicated or trickled answer, which would corrupt
+ * the next one): until the line has been quiet for quiet_us, and no later
+ * than until_us.
+ */
 static int
-bus_rtu_drain(int fd, int net)
+bus_rtu_drain(int fd, int net, int more, int64_t quiet_us, int64_t until_us)
 {
 	uint8_t	junk[256];
-	int	any = 0;
+	int64_t	t;
+	int	any = more;
 
-	while (bus_recv(fd, junk, sizeof junk, net) > 0)
-		any = 1;
+	for (;;) {
+		while (bus_recv(fd, junk, sizeof junk, net) > 0)
+			any = 1;
+		t = clock_mono_us() + quiet_us;
+		if (!any || bus_wait_in(fd, t < until_us ? t : until_us) != 1)
+			break;
+	}
 	if (!net)
 		(void)tcflush(fd, TCIFLUSH);
 	return any;
@@ -433,6 +454,7 @@ bus_rtu_xfer(struct bus_link *l, int unit, struct bus_xfer *x, int64_t t0)
 	uint8_t		 req[1 + 6 + 2 * BUS_MAX_WORDS + 2];
 	uint8_t		 buf[MODBUS_RTU_MAX_ADU_LENGTH + 8];
 	int		 fd = modbus_get_socket(l->ctx), n, len, r, have = 0;
+	int		 more;
 	int64_t		 rsp_us, deadline, gap_us, last_us = 0, first_us = 0;
 	int64_t		 until;
 	uint16_t	 crc;
@@ -440,8 +462,13 @@ bus_rtu_xfer(struct bus_link *l, int unit, struct bus_xfer *x, int64_t t0)
 	long		 ch = bus_char_us(l->conf);
 	int		 net = bus_is_net(l->conf);
 
-	if (bus_rtu_drain(fd, net))
+	more = l->rx_n > 0;
+	l->rx_n = 0;
+	if (bus_rtu_drain(fd, net, more, wire_gap_us(ch), t0 +
+	    (int64_t)l->timeout_ms * 1000)) {
 		x->strays++;
+		t0 = clock_mono_us();	/* the request starts now */
+	}
 	req[0] = (uint8_t)unit;
 	n = 1 + bus_pdu(x, req + 1);
 	crc = bus_crc16(req, n);
@@ -474,6 +501,7 @@ bus_rtu_xfer(struct bus_link *l, int unit, struct bus_xfer *x, int64_t t0)
 				x->other_unit = buf[0];
 			have -= len;
 			memmove(buf, buf + len, (size_t)have);
+			l->rx_n = have;	/* more behind it: drain it next */
 			if (r == BJ_ANSWER) {
 				x->outcome = ST_ANSWER;
 				return 0;
@@ -697,13 +725,17 @@ bus_ensure_open(struct bus *b)
 
 /*
  * The link failed in a transaction: note it and plan the reopen. A TCP
- * connection dropped for silence is made anew at once when it had
- * answered before (a gateway that went half-open), else with back-off.
+ * connection that had answered before is made anew at once (a gateway that
+ * reset it, went half-open or lost the framing), else with back-off.
  */
 static void
 bus_link_lost(struct bus *b)
 {
-	if (!b->link.dropped_silent) {
+	if (b->link.conf->type == BUS_TCP && b->link.answered) {
+		/* it worked, then broke (reset, out of step, half-open) */
+		b->silent_ms = 0;
+		b->next_open_ms = clock_mono_us() / 1000;
+	} else if (!b->link.dropped_silent) {
 		b->reopen_ms = BUS_REOPEN_MIN_MS;
 		b->next_open_ms = clock_mono_us() / 1000 + b->reopen_ms;
 	} else {

@@ -43,6 +43,22 @@ static const enum reg_id meter_tariff_10wh[] = {
 	REG_EA_PLUS_T4_10WH
 };
 
+/*
+ * Values an E34 cannot give, though they are valid Modbus: a frequency
+ * outside 0..100 Hz (a U32 that went "negative"), a power factor beyond
+ * +-1. Raw units of the register map (0.01 Hz, 0.001).
+ */
+static const struct meter_range {
+	enum reg_id	id;
+	int64_t		lo, hi;
+} meter_ranges[] = {
+	{ REG_F, 0, 10000 },
+	{ REG_PF, -1000, 1000 },
+	{ REG_PF1, -1000, 1000 },
+	{ REG_PF2, -1000, 1000 },
+	{ REG_PF3, -1000, 1000 }
+};
+
 static const enum reg_id meter_wiring_v[3] = { REG_V1, REG_V2, REG_V3 };
 static const enum reg_id meter_wiring_i[3] = { REG_I1, REG_I2, REG_I3 };
 static const enum reg_id meter_wiring_p[3] = { REG_P1, REG_P2, REG_P3 };
@@ -197,6 +213,20 @@ meter_energy_bound(enum reg_id id, int64_t dt_ms)
 	return METER_P_MAX_W * dt_ms / 3600 / unit_mwh + 2;
 }
 
+/* 0 when raw is a value id cannot hold on an E34 (meter_ranges). */
+static int
+meter_in_range(enum reg_id id, int64_t raw)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof meter_ranges / sizeof meter_ranges[0]; i++) {
+		if (meter_ranges[i].id == id)
+			return raw >= meter_ranges[i].lo &&
+			    raw <= meter_ranges[i].hi;
+	}
+	return 1;
+}
+
 /*
  * Judge a read of a counter that only grows against its last accepted
  * value. Returns 1 to store it, 0 to drop it. A read lower than before, or
@@ -303,6 +333,8 @@ meter_trend_push(struct meter_trend *t, int64_t raw)
  * only: a "not available" reading is shown as such, never averaged as 0.
  * A suspect read of a counter that only grows is dropped (see
  * meter_energy_judge): the counter keeps its last good value and ages.
+ * A value no E34 can give (meter_ranges) is kept as "not available" and
+ * marks the cycle (meter_values_plausible).
  * t_ms 0 means "never read", so a read at time 0 is stored as 1.
  */
 void
@@ -311,10 +343,18 @@ meter_store(struct meter *m, enum reg_id id, const struct reg_value *v,
 {
 	struct reg_sample	*s;
 	struct meter_trend	*t;
+	struct reg_value	 na;
 	int64_t			 sum;
 
 	if (v == NULL || (s = meter_slot(m, id)) == NULL)
 		return;
+	if (v->valid && !meter_in_range(id, v->raw)) {
+		na = *v;
+		na.valid = 0;
+		v = &na;
+		m->implausible_id = id;
+		m->implausible_ms = now_ms > 0 ? now_ms : 1;
+	}
 	if (v->valid && meter_counter_grows(id)) {
 		if (!meter_energy_judge(m, id, s, v->raw, now_ms))
 			return;
@@ -484,6 +524,12 @@ meter_energy_monotonic(const struct meter *m)
 	return !m->energy_backwards;
 }
 
+int
+meter_values_plausible(const struct meter *m)
+{
+	return m->implausible_ms == 0 || m->implausible_ms != m->last_cycle_ms;
+}
+
 /* How old the wiring readings may be: three poll periods and a second. */
 static int64_t
 meter_wiring_max_age(const struct meter *m)
@@ -564,7 +610,8 @@ meter_wiring(const struct meter *m, int64_t now_ms, struct wiring_diag *d)
  * old value as current: the last cycle was ok, the device is an E34 and is
  * not given up, that cycle ended at most two poll periods plus one
  * answer timeout ago (the console's stale rule, ui.c), and no live check
- * fails (CHECK: T1..T4 against the total, a counter going backwards).
+ * fails (CHECK: T1..T4 against the total, a counter going backwards, a
+ * value no E34 can give).
  */
 int
 meter_fresh(const struct meter *m, int64_t now_ms, int64_t period_ms,
@@ -578,5 +625,6 @@ meter_fresh(const struct meter *m, int64_t now_ms, int64_t period_ms,
 		period_ms = m->conf->poll_ms;
 	if (now_ms - m->last_ok_ms > 2 * period_ms + timeout_ms)
 		return 0;
-	return meter_tariffs_consistent(m) && meter_energy_monotonic(m);
+	return meter_tariffs_consistent(m) && meter_energy_monotonic(m) &&
+	    meter_values_plausible(m);
 }

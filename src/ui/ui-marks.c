@@ -29,8 +29,8 @@ ui_marks(const struct meter *m, int64_t now_ms, char *buf, size_t len)
 		    n++ == 0 ? "Err" : ",", d.err_codes[i]);
 		marks |= UI_MARK_WIRING;
 	}
-	if ((!meter_tariffs_consistent(m) || !meter_energy_monotonic(m)) &&
-	    off < len) {
+	if ((!meter_tariffs_consistent(m) || !meter_energy_monotonic(m) ||
+	    !meter_values_plausible(m)) && off < len) {
 		snprintf(buf + off, len - off, "%sCHECK", off > 0 ? " " : "");
 		marks |= UI_MARK_CHECK;
 	}

@@ -2,14 +2,17 @@
 """hostile.py: a Modbus peer that misbehaves on request, for the wire tests.
 
 It serves E34-like answers (identification, metrology, energies, tariffs,
-clock) over Modbus TCP (a real port) or Modbus RTU (a pseudo-terminal),
-with frames built by hand, and shares nothing with countis-sim: it is the
-independent side of the conversation. Each fault is one mode, chosen per
-unit and per request on the command line (--fault) or in a control file
-(--control, re-read when it changes), so a fault matrix can grow a mode at
-a time:
+clock) over Modbus TCP (real ports) or Modbus RTU (pseudo-terminals), with
+frames built by hand, and shares nothing with countis-sim: it is the
+independent side of the conversation. One process can serve several lines
+(--tcp and --pty repeat; the units are the same on each, so give each line
+its own unit ids) and never blocks: late, trickled and paced bytes are
+scheduled, so one slow answer holds up no other line. Each fault is one
+mode, chosen per unit and per request on the command line (--fault) or in a
+control file (--control, re-read when it changes, so a fault can be switched
+on and cleared at run time), so a fault matrix can grow a mode at a time:
 
-  --fault UNIT:MODE[=ARG][@ADDR][#N|#N-|#N-M]
+  --fault UNIT:MODE[=ARG][@ADDR|^ADDR][#N|#N-|#N-M]
 
   MODE      late=MS       answer MS ms after the request (after its timeout)
             twice         answer, then the same answer again
@@ -21,19 +24,42 @@ a time:
             unit=N        answer with unit id N
             exception=C   exception code C (any 0..255)
             trickle=MS    one byte of the answer every MS ms
+            spread=MS     the answer's bytes spread evenly over MS ms (the
+                          last byte MS ms after the first)
             silent        no answer
             halfopen      TCP: this connection never answers again (the
                           socket stays open); new connections are served
+            garbage[=N]   N bytes of noise (default 12) instead of the answer
+            truncate      the first half of the answer, then nothing
+            fc=N          the answer with function code N
+            badcount[=D]  an FC03 answer whose byte count is D (default 2)
+                          more than the data it carries
+            previous      the unit's last answer to another address (with
+                          its transaction id on TCP), as if it came late,
+                          instead of this one's
+            reset         TCP: the connection is reset (RST), no answer
+            mbap65535     TCP: an MBAP header of length 65535, then the PDU
+            sentinel      every value "not available": 0xFFFF, 0xFFFFFFFF,
+                          0x7FFF, 0x7FFFFFFF by the register's type
+            backwards[=D] Ea+ total (0xC702) D lower than the last answer's
+                          (default 100000, 1000 kWh)
+            tsum[=D]      T1 (0xC802) D higher (default 100000): T1..T4 no
+                          longer add up to the total
+            negfreq       the frequency (0xC55E, U32) reads -50.00 Hz
   @ADDR     only requests starting at ADDR (0xC702, or decimal)
+  ^ADDR     every request, counted by the requests at ADDR so far: with
+            the first address of a poll cycle, #N-M are cycles N to M
   #N        only the Nth request of that unit (and ADDR); N- from the Nth
             on; N-M the Nth to the Mth. Default: every request.
 
-The energy counter Ea+ (0xC702, 10 Wh) is 1234500 + K and V1 (0xC558,
-10 mV) 23000 + K, K counting the reads of each per unit, so every answer
-carries its own values; each request is logged on stderr as
+The energy counter Ea+ (0xC702, 10 Wh) and T1 (0xC802) are 1234500 + K and
+V1 (0xC558, 10 mV) 23000 + K, K counting the reads of each per unit, so
+every answer carries its own values; each request is logged on stderr as
 "unit U 0xADDR #K MODE ea=VALUE v1=VALUE" (the values it carries).
+--baud B paces RTU answers at B bits per second (10 bits a character).
 """
 import argparse
+import heapq
 import os
 import select
 import socket
@@ -123,6 +149,7 @@ class Unit:
         if addr <= 0xC702 < addr + n:
             self.ea_reads += 1
             put32(self.img, 0xC702, 1234500 + self.ea_reads)
+            put32(self.img, 0xC802, 1234500 + self.ea_reads)	# T1 = total
         if addr <= 0xC558 < addr + n:
             self.v1_reads += 1
             put32(self.img, 0xC558, 23000 + self.v1_reads)
@@ -136,6 +163,14 @@ class Unit:
         if addr <= 0xC558 < addr + n:
             m.append("v1=%d" % (self.img[0xC558] << 16 | self.img[0xC559]))
         return " ".join(m) or "-"
+
+
+MODES = ("late", "twice", "stray", "unit", "exception", "trickle", "spread",
+         "silent", "halfopen", "garbage", "truncate", "fc", "badcount",
+         "previous", "reset", "mbap65535", "sentinel", "backwards", "tsum",
+         "negfreq")
+# modes that change the values of a valid answer (Peer.values)
+VALUE_MODES = ("sentinel", "backwards", "tsum", "negfreq")
 
 
 class Fault:
@@ -153,19 +188,84 @@ class Fault:
                 self.first, self.last = int(a), int(b)
             else:
                 self.first = self.last = int(sel)
-        self.addr = None
+        self.addr = self.by = None
         if "@" in rest:
             rest, a = rest.split("@", 1)
             self.addr = int(a, 0)
+        elif "^" in rest:
+            rest, a = rest.split("^", 1)
+            self.by = int(a, 0)
         self.mode, _, arg = rest.partition("=")
         self.arg = int(arg, 0) if arg else None
-        if self.mode not in ("late", "twice", "stray", "unit", "exception",
-                             "trickle", "silent", "halfopen"):
+        if self.mode not in MODES:
             raise ValueError("unknown fault mode %r in %r" % (self.mode, spec))
 
     def applies(self, unit, addr, k):
         return (unit == self.unit and (self.addr is None or addr == self.addr)
                 and k >= self.first and (self.last is None or k <= self.last))
+
+
+def load_types(path):
+    """Word address -> (type, index in the register) from the map."""
+    types = {}
+    try:
+        with open(path) as f:
+            next(f)
+            for line in f:
+                c = line.split("\t")
+                if len(c) < 4 or not c[0].isdigit():
+                    continue
+                a, n = int(c[0]), int(c[2])
+                for j in range(n):
+                    types.setdefault(a + j, (c[3], j))
+    except OSError:
+        pass
+    return types
+
+
+def keep_answer(prev, unit, addr, what):
+    """Remember what answered unit's request at addr (newest first)."""
+    lst = [p for p in prev.get(unit, []) if p[0] != addr]
+    prev[unit] = [(addr, what)] + lst[:3]
+
+
+def other_answer(prev, unit, addr):
+    """The unit's last answer to another address, or None (a pair of
+    Nones on TCP)."""
+    for a, what in prev.get(unit, []):
+        if a != addr:
+            return what
+    return None
+
+
+class Loop:
+    """Timers over select: nothing in the peer sleeps."""
+
+    def __init__(self):
+        self.timers = []
+        self.seq = 0
+        self.readers = {}	# fd or socket -> callback
+
+    def at(self, when, fn):
+        self.seq += 1
+        heapq.heappush(self.timers, (when, self.seq, fn))
+
+    def later(self, ms, fn):
+        self.at(time.monotonic() + ms / 1000.0, fn)
+
+    def run(self):
+        while True:
+            now = time.monotonic()
+            while self.timers and self.timers[0][0] <= now:
+                _, _, fn = heapq.heappop(self.timers)
+                fn()
+                now = time.monotonic()
+            wait = self.timers[0][0] - now if self.timers else None
+            r, _, _ = select.select(list(self.readers), [], [], wait)
+            for s in r:
+                cb = self.readers.get(s)
+                if cb is not None:
+                    cb(s)
 
 
 class Peer:
@@ -174,6 +274,7 @@ class Peer:
         self.faults = [Fault(s) for s in args.fault]
         self.control = args.control
         self.control_mtime = None
+        self.types = load_types(args.map)
 
     def reload(self):
         if not self.control:
@@ -196,7 +297,8 @@ class Peer:
         u.count[None] = u.count.get(None, 0) + 1
         u.count[addr] = u.count.get(addr, 0) + 1
         for f in self.faults:
-            k = u.count[None] if f.addr is None else u.count[addr]
+            k = (u.count.get(f.by, 0) if f.by is not None else
+                 u.count[None] if f.addr is None else u.count[addr])
             if f.applies(unit, addr, k):
                 return f, k
         return None, u.count[addr]
@@ -216,6 +318,38 @@ class Peer:
             return bytes(pdu[:5]), addr, "-"
         return bytes([fc | 0x80, 1]), addr, "-"
 
+    def values(self, f, rsp, addr):
+        """rsp (an FC03 answer at addr) with the values fault f makes."""
+        if rsp[0] != 3:
+            return rsp
+        n = rsp[1] // 2
+        w = list(struct.unpack(">%dH" % n, rsp[2:]))
+
+        def get32(a):
+            i = a - addr
+            return w[i] << 16 | w[i + 1] if 0 <= i < n - 1 else None
+
+        def set32(a, v):
+            i = a - addr
+            if 0 <= i < n - 1:
+                v &= 0xFFFFFFFF
+                w[i], w[i + 1] = v >> 16, v & 0xFFFF
+
+        if f.mode == "sentinel":
+            for i in range(n):
+                t, j = self.types.get(addr + i, ("U16", 0))
+                if t in ("S16", "S32") and j == 0:
+                    w[i] = 0x7FFF
+                elif t in ("U8", "U16", "S16", "U32", "S32"):
+                    w[i] = 0xFFFF
+        elif f.mode == "backwards" and get32(0xC702) is not None:
+            set32(0xC702, get32(0xC702) - (f.arg or 100000))
+        elif f.mode == "tsum" and get32(0xC802) is not None:
+            set32(0xC802, get32(0xC802) + (f.arg or 100000))
+        elif f.mode == "negfreq":
+            set32(0xC55E, -5000)
+        return bytes([3, 2 * n]) + struct.pack(">%dH" % n, *w)
+
     @staticmethod
     def bogus(pdu, words=None):
         """An FC03 answer (words words, default as pdu) with 0x05F5E0FF,
@@ -226,10 +360,45 @@ class Peer:
         w = [0x05F5 if i % 2 == 0 else 0xE0FF for i in range(n)]
         return bytes([3, 2 * n]) + struct.pack(">%dH" % n, *w)
 
+    @staticmethod
+    def garbage(n):
+        """n bytes of noise, the same every time (no CRC, no MBAP)."""
+        return bytes((0xA5 ^ (i * 37)) & 0xFF for i in range(n or 12))
+
+    def plan(self, f, unit, pdu, rsp, prev):
+        """What fault f makes of the answer rsp to pdu, as a list of
+        (delay ms, unit id, PDU, per-byte ms or None); prev is the unit's
+        previous answer PDU. Modes of one transport only are the caller's."""
+        if f is None:
+            return [(0, unit, rsp, None)]
+        m, a = f.mode, f.arg
+        if m in VALUE_MODES:
+            return [(0, unit, self.values(f, rsp, struct.unpack(
+                ">H", pdu[1:3])[0]), None)]
+        if m == "late":
+            return [(a, unit, rsp, None)]
+        if m == "twice":
+            return [(0, unit, rsp, None), (0, unit, rsp, None)]
+        if m == "unit":
+            return [(0, a, rsp, None)]
+        if m == "exception":
+            return [(0, unit, bytes([pdu[0] | 0x80, a & 0xFF]), None)]
+        if m == "trickle":
+            return [(0, unit, rsp, a)]
+        if m == "fc":
+            return [(0, unit, bytes([a & 0xFF]) + rsp[1:], None)]
+        if m == "badcount" and rsp[0] == 3:
+            return [(0, unit, bytes([3, (rsp[1] + (a or 2)) & 0xFF]) +
+                     rsp[2:], None)]
+        if m == "previous":
+            return [(0, unit, prev, None)] if prev else []
+        return [(0, unit, rsp, None)]
+
 
 class TcpServer:
-    def __init__(self, peer, host, port):
+    def __init__(self, peer, loop, host, port):
         self.peer = peer
+        self.loop = loop
         self.ls = socket.socket(socket.AF_INET6 if ":" in host
                                 else socket.AF_INET)
         self.ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -237,30 +406,49 @@ class TcpServer:
         self.ls.listen(8)
         self.conns = {}		# socket -> [buffer, silent, number]
         self.nconn = 0
+        self.prev = {}		# unit -> [(addr, (tid, answer PDU))], newest first
+        loop.readers[self.ls] = self.accept
         log("serving tcp %s:%d" % (host, port))
 
-    def run(self):
-        while True:
-            r, _, _ = select.select([self.ls] + list(self.conns), [], [])
-            for s in r:
-                if s is self.ls:
-                    c, _ = self.ls.accept()
-                    c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-                    self.nconn += 1
-                    self.conns[c] = [b"", False, self.nconn]
-                    log("connection %d" % self.nconn)
-                    continue
-                try:
-                    data = s.recv(4096)
-                except OSError:
-                    data = b""
-                if not data:
-                    log("connection %d closed" % self.conns[s][2])
-                    del self.conns[s]
-                    s.close()
-                    continue
-                self.conns[s][0] += data
-                self.frames(s)
+    def accept(self, _):
+        c, _ = self.ls.accept()
+        c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.nconn += 1
+        self.conns[c] = [b"", False, self.nconn]
+        self.loop.readers[c] = self.readable
+        log("connection %d" % self.nconn)
+
+    def drop(self, s, why):
+        if s in self.conns:
+            log("connection %d %s" % (self.conns[s][2], why))
+            del self.conns[s]
+        self.loop.readers.pop(s, None)
+        s.close()
+
+    def readable(self, s):
+        try:
+            data = s.recv(4096)
+        except OSError:
+            data = b""
+        if not data:
+            self.drop(s, "closed")
+            return
+        self.conns[s][0] += data
+        self.frames(s)
+
+    def send(self, s, data, at=None):
+        """Send data on s now, or at the monotonic time at."""
+        def go():
+            if s not in self.conns:
+                return
+            try:
+                s.sendall(data)
+            except OSError:
+                pass
+        if at is None:
+            go()
+        else:
+            self.loop.at(at, go)
 
     def frames(self, s):
         st = self.conns[s]
@@ -274,6 +462,8 @@ class TcpServer:
                 continue
             self.peer.reload()
             self.request(s, st, tid, unit, pdu)
+            if s not in self.conns:
+                return
 
     def request(self, s, st, tid, unit, pdu):
         got = self.peer.answer(unit, pdu)
@@ -283,39 +473,61 @@ class TcpServer:
         f, k = self.peer.fault_for(unit, addr)
         log("unit %d 0x%04X #%d %s %s" % (unit, addr, k,
                                           f.spec if f else "ok", marks))
-        out_unit = unit
+        ptid, prsp = other_answer(self.prev, unit, addr) or (None, None)
+        keep_answer(self.prev, unit, addr, (tid, rsp))
 
         def mbap(t, u, p):
             return struct.pack(">HHHB", t, 0, len(p) + 1, u) + p
 
-        if f is None:
-            s.sendall(mbap(tid, out_unit, rsp))
-        elif f.mode == "late":
-            time.sleep(f.arg / 1000.0)
-            s.sendall(mbap(tid, unit, rsp))
-        elif f.mode == "twice":
-            s.sendall(mbap(tid, unit, rsp))
-            s.sendall(mbap(tid, unit, rsp))
-        elif f.mode == "stray":
+        now = time.monotonic()
+        mode = f.mode if f else None
+        if mode == "stray":
             s.sendall(mbap(tid ^ 0x5A5A, unit, Peer.bogus(rsp)))
-            s.sendall(mbap(tid, unit, rsp))
-        elif f.mode == "unit":
-            s.sendall(mbap(tid, f.arg, rsp))
-        elif f.mode == "exception":
-            s.sendall(mbap(tid, unit, bytes([pdu[0] | 0x80, f.arg & 0xFF])))
-        elif f.mode == "trickle":
-            for b in mbap(tid, unit, rsp):
-                s.sendall(bytes([b]))
-                time.sleep(f.arg / 1000.0)
-        elif f.mode == "halfopen":
+        if mode == "halfopen":
             st[1] = True
             log("connection %d goes silent, socket kept" % st[2])
-        # silent: nothing
+            return
+        if mode == "silent":
+            return
+        if mode == "reset":
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                         struct.pack("ii", 1, 0))
+            self.drop(s, "reset")
+            return
+        if mode == "garbage":
+            self.send(s, Peer.garbage(f.arg))
+            return
+        if mode == "truncate":
+            adu = mbap(tid, unit, rsp)
+            self.send(s, adu[:max(8, len(adu) // 2)])
+            return
+        if mode == "mbap65535":
+            self.send(s, struct.pack(">HHHB", tid, 0, 65535, unit) + rsp)
+            return
+        if mode == "previous":
+            if prsp is not None:
+                self.send(s, mbap(ptid, unit, prsp))
+            return
+        if mode == "spread":
+            adu = mbap(tid, unit, rsp)
+            step = f.arg / 1000.0 / max(1, len(adu) - 1)
+            for i, b in enumerate(adu):
+                self.send(s, bytes([b]), now + i * step)
+            return
+        for delay, u, p, per_byte in self.peer.plan(f, unit, pdu, rsp, prsp):
+            adu = mbap(tid, u, p)
+            t = now + delay / 1000.0
+            if per_byte is None:
+                self.send(s, adu, t if delay else None)
+                continue
+            for i, b in enumerate(adu):
+                self.send(s, bytes([b]), t + i * per_byte / 1000.0)
 
 
 class RtuServer:
-    def __init__(self, peer, link):
+    def __init__(self, peer, loop, link, baud):
         self.peer = peer
+        self.loop = loop
         self.master, self.slave = os.openpty()
         tty.setraw(self.slave)
         name = os.ttyname(self.slave)
@@ -326,27 +538,43 @@ class RtuServer:
         os.symlink(name, link + ".new")
         os.rename(link + ".new", link)
         self.buf = b""
+        self.char_s = 10.0 / baud if baud else 0.0
+        self.wire_free = 0.0	# when the last scheduled byte is out
+        self.prev = {}		# unit -> [(addr, answer PDU)], newest first
+        loop.readers[self.master] = self.readable
         log("serving pty %s (%s)" % (link, name))
 
-    def send(self, unit, pdu, pace_ms=0):
-        adu = bytes([unit]) + pdu
-        adu += struct.pack("<H", crc16(adu))
-        if not pace_ms:
-            os.write(self.master, adu)
-            return
-        for b in adu:
-            os.write(self.master, bytes([b]))
-            time.sleep(pace_ms / 1000.0)
+    def write(self, data):
+        try:
+            os.write(self.master, data)
+        except OSError:
+            pass
 
-    def run(self):
-        while True:
-            select.select([self.master], [], [])
-            try:
-                self.buf += os.read(self.master, 4096)
-            except OSError:
-                time.sleep(0.01)
-                continue
-            self.frames()
+    def emit(self, data, at, per_byte_s=None):
+        """Put data on the line from the monotonic time at: per_byte_s
+        apart, else at the line's pace, else at once (written in chunks
+        of about 10 ms of bytes)."""
+        at = max(at, self.wire_free)
+        step = per_byte_s if per_byte_s is not None else self.char_s
+        if step <= 0:
+            self.loop.at(at, lambda d=data: self.write(d))
+            return
+        chunk = max(1, int(0.010 / step))	# ~10 ms of bytes a write
+        for i in range(0, len(data), chunk):
+            self.loop.at(at + i * step, lambda d=data[i:i + chunk]:
+                         self.write(d))
+        self.wire_free = at + len(data) * step
+
+    def frame(self, unit, pdu):
+        adu = bytes([unit]) + pdu
+        return adu + struct.pack("<H", crc16(adu))
+
+    def readable(self, _):
+        try:
+            self.buf += os.read(self.master, 4096)
+        except OSError:
+            return
+        self.frames()
 
     def frames(self):
         while len(self.buf) >= 8:
@@ -370,46 +598,62 @@ class RtuServer:
         f, k = self.peer.fault_for(unit, addr)
         log("unit %d 0x%04X #%d %s %s" % (unit, addr, k,
                                           f.spec if f else "ok", marks))
-        if f is None:
-            self.send(unit, rsp)
-        elif f.mode == "late":
-            time.sleep(f.arg / 1000.0)
-            self.send(unit, rsp)
-        elif f.mode == "twice":
-            self.send(unit, rsp)
-            self.send(unit, rsp)
-        elif f.mode == "stray":
-            self.send(247 - unit, Peer.bogus(rsp))
-            self.send(unit, rsp)
-            time.sleep(0.02)
-            self.send(unit, Peer.bogus(rsp, f.arg))
-        elif f.mode == "unit":
-            self.send(f.arg, rsp)
-        elif f.mode == "exception":
-            self.send(unit, bytes([pdu[0] | 0x80, f.arg & 0xFF]))
-        elif f.mode == "trickle":
-            self.send(unit, rsp, f.arg)
-        # silent, halfopen: nothing
+        prev = other_answer(self.prev, unit, addr)
+        keep_answer(self.prev, unit, addr, rsp)
+        now = time.monotonic()
+        mode = f.mode if f else None
+        if mode in ("silent", "halfopen", "reset", "mbap65535"):
+            return
+        if mode == "stray":
+            self.emit(self.frame(247 - unit, Peer.bogus(rsp)), now)
+            self.emit(self.frame(unit, rsp), now)
+            self.emit(self.frame(unit, Peer.bogus(rsp, f.arg)),
+                      self.wire_free + 0.02)
+            return
+        if mode == "twice":	# back to back, as a slave on a wire would
+            self.emit(self.frame(unit, rsp) * 2, now)
+            return
+        if mode == "garbage":
+            self.emit(Peer.garbage(f.arg), now)
+            return
+        if mode == "truncate":
+            adu = self.frame(unit, rsp)
+            self.emit(adu[:len(adu) // 2], now)
+            return
+        if mode == "spread":
+            adu = self.frame(unit, rsp)
+            self.emit(adu, now, f.arg / 1000.0 / max(1, len(adu) - 1))
+            return
+        for delay, u, p, per_byte in self.peer.plan(f, unit, pdu, rsp, prev):
+            self.emit(self.frame(u, p), now + delay / 1000.0,
+                      per_byte / 1000.0 if per_byte is not None else None)
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    g = ap.add_mutually_exclusive_group(required=True)
-    g.add_argument("--tcp", metavar="HOST:PORT")
-    g.add_argument("--pty", metavar="LINK")
+    ap.add_argument("--tcp", metavar="HOST:PORT", action="append", default=[])
+    ap.add_argument("--pty", metavar="LINK", action="append", default=[])
+    ap.add_argument("--baud", type=int, default=0,
+                    help="pace RTU answers at this speed (default: at once)")
     ap.add_argument("--units", required=True,
                     type=lambda s: [int(u) for u in s.split(",")])
     ap.add_argument("--fault", action="append", default=[])
     ap.add_argument("--control", metavar="FILE")
+    ap.add_argument("--map", default=os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), "..", "..", "data",
+        "e34-register-map.tsv"), help="register map, for sentinel's types")
     args = ap.parse_args()
+    if not args.tcp and not args.pty:
+        ap.error("one --tcp or --pty at least")
     peer = Peer(args)
-    if args.tcp:
-        host, _, port = args.tcp.rpartition(":")
-        srv = TcpServer(peer, host.strip("[]"), int(port))
-    else:
-        srv = RtuServer(peer, args.pty)
+    loop = Loop()
+    for t in args.tcp:
+        host, _, port = t.rpartition(":")
+        TcpServer(peer, loop, host.strip("[]"), int(port))
+    for link in args.pty:
+        RtuServer(peer, loop, link, args.baud)
     try:
-        srv.run()
+        loop.run()
     except KeyboardInterrupt:
         pass
 

@@ -70,6 +70,7 @@ full_meter(void)
 	put(m, REG_PF, -999, T_CYCLE);
 	for (i = 0; i < sizeof ids / sizeof ids[0]; i++)
 		put(m, ids[i], 23107 + (int64_t)i, T_CYCLE);
+	put(m, REG_F, 5013, T_CYCLE);		/* 50.13 Hz: an E34's range */
 	put(m, REG_I1, 5, T_CYCLE);		/* 0.005 A */
 	put(m, REG_I2, 12345, T_CYCLE);
 	put(m, REG_I3, 0, T_CYCLE);
@@ -87,7 +88,7 @@ full_meter(void)
 static const char full_row[] = "2026-11-25T06:30:00.123Z,incomer,rs485-1,5,"
     "ok,42,12345.67,10000.00,2000.00,300.00,45.67,2,-0.05,1.23,1000.00,"
     "-0.999,231.07,231.08,231.09,231.10,231.11,231.12,0.005,12.345,0.000,"
-    "100.000,231.13,0.01,0.00,70.00,1.000,0.000,0.005,0.99\n";
+    "100.000,50.13,0.01,0.00,70.00,1.000,0.000,0.005,0.99\n";
 
 static void
 test_csv__header_exact(void)

@@ -502,6 +502,44 @@ test_meter__stray_read_dropped(void)
 	free(m);
 }
 
+/*
+ * A value no E34 can give (a frequency below 0 read as a U32, |PF| > 1) is
+ * kept as not available, leaves the statistics alone and marks its cycle,
+ * so the meter is not fresh for the exporters; the next plausible cycle
+ * clears it. 0 Hz (no voltage) and PF -1.000 are possible.
+ */
+static void
+test_meter__implausible_values(void)
+{
+	struct meter		*m = new_meter();
+	const struct reg_sample	*s;
+
+	put(m, REG_F, 5000, 2000);
+	m->last_cycle_ms = 2000;
+	T_EQ_INT(meter_values_plausible(m), 1);
+	put(m, REG_F, 4294962296LL, 3000);	/* -50.00 Hz as a U32 */
+	put(m, REG_PF1, -1001, 3000);
+	m->last_cycle_ms = 3000;
+	s = meter_get(m, REG_F);
+	T_EQ_INT(s->v.valid, 0);
+	T_EQ_INT(s->max, 5000);
+	T_EQ_INT(s->n, 1);
+	T_EQ_INT(meter_get(m, REG_PF1)->v.valid, 0);
+	T_EQ_INT(meter_values_plausible(m), 0);
+	m->status = MS_OK;
+	m->ident.is_e34 = 1;
+	m->last_ok_ms = 3000;
+	T_EQ_INT(meter_fresh(m, 3100, 1000, 300), 0);
+	put(m, REG_F, 0, 4000);
+	put(m, REG_PF1, -1000, 4000);
+	m->last_cycle_ms = m->last_ok_ms = 4000;
+	T_EQ_INT(meter_get(m, REG_F)->v.valid, 1);
+	T_EQ_INT(meter_get(m, REG_PF1)->v.valid, 1);
+	T_EQ_INT(meter_values_plausible(m), 1);
+	T_EQ_INT(meter_fresh(m, 4100, 1000, 300), 1);
+	free(m);
+}
+
 /* Store one cycle of V (0.01 V), I (mA) and P (10 W) for three phases. */
 static void
 put_phases(struct meter *m, const int64_t v[3], const int64_t i[3],
@@ -743,6 +781,7 @@ main(void)
 	T_RUN(test_meter__energy_monotonic);
 	T_RUN(test_meter__tariffs_word_order);
 	T_RUN(test_meter__stray_read_dropped);
+	T_RUN(test_meter__implausible_values);
 	T_RUN(test_meter__wiring_healthy);
 	T_RUN(test_meter__wiring_reversed_2);
 	T_RUN(test_meter__wiring_vn_swap_1);
