@@ -23,9 +23,7 @@
 #include "config-write.h"
 #include "report.h"
 #include "scan.h"
-#include "ui-record.h"
-#include "ui-write.h"
-#include "ui.h"
+#include "screen.h"
 
 #define CMS_MAX_FOUND	247
 
@@ -48,7 +46,6 @@ struct cms_found {
 
 struct cm_screen {
 	struct ui		*ui;
-	struct ui_record	*rec;		/* the console's (ui->rec) */
 
 	enum cms_job		 job;
 	struct scan		*scan;		/* the running or last scan */
@@ -156,7 +153,6 @@ cm_open(struct ui *ui)
 	if ((s = calloc(1, sizeof *s)) == NULL)
 		return NULL;
 	s->ui = ui;
-	s->rec = ui->rec;
 	s->found_at = -1;
 	ev_timer_init(&s->step, cms_step_cb, 0, 0);
 	return s;
@@ -613,7 +609,7 @@ cm_draw(void *arg, struct ui *ui, WINDOW *win)
 {
 	struct cm_screen	*s = arg;
 	const struct meter	*m = ui_meter(ui);
-	char			 st[32], rec[300];
+	char			 st[32], rec[300], wr[200];
 	int			 h, w, y = 0;
 
 	getmaxyx(win, h, w);
@@ -628,10 +624,11 @@ cm_draw(void *arg, struct ui *ui, WINDOW *win)
 	    ui->cfg->buses[m->conf->bus].name, m->conf->address, st);
 	y = cms_draw_wiring(s, win, y, m);
 	y = cms_draw_comm(s, win, y, m);
-	ui_record_status(s->rec, rec, sizeof rec);
+	ui_overlay_status(ui, "record", rec, sizeof rec);
+	ui_overlay_status(ui, "write", wr, sizeof wr);
 	widget_printf(win, h - 2, 1, 0, ui_attr(ui, rec[0] ? TH_WARN :
 	    TH_UNIT), ui->utf8, "%s", rec[0] ? rec : s->report_md[0] ?
-	    s->report_md : ui->wr != NULL ? ui->wr->result : "");
+	    s->report_md : wr);
 	widget_printf(win, h - 1, 1, 0, ui_attr(ui, TH_UNIT), ui->utf8,
 	    "r report  R record  X snapshot  t tariff  C clock  (writes %s)",
 	    ui->cfg->writes ? "on" : "off");
@@ -697,10 +694,9 @@ cm_key(void *arg, struct ui *ui, int key)
 const struct screen_ops screen_commission = {
 	.name = "commission",
 	.title = "Commissioning",
-	.hotkey = '5',
 	.open = cm_open,
 	.close = cm_close,
 	.draw = cm_draw,
 	.key = cm_key,
-	.help = cm_help,
+	.keys = cm_help,
 };

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "ui.h"
+#include "screen.h"
 
 enum fleet_col {
 	FC_LABEL, FC_BUS, FC_STATE, FC_KWH, FC_KW, FC_TARIFF, FC_PHASES,
@@ -515,11 +515,10 @@ fleet_modal(const void *arg)
 const struct screen_ops screen_fleet = {
 	.name = "fleet",
 	.title = "Fleet",
-	.hotkey = '1',
 	.open = fleet_open,
 	.close = fleet_close,
 	.draw = fleet_draw,
 	.key = fleet_key,
 	.modal = fleet_modal,
-	.help = fleet_help,
+	.keys = fleet_help,
 };

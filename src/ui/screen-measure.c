@@ -26,7 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ui.h"
+#include "screen.h"
 
 enum mrow_kind { MR_GROUP, MR_REG, MR_CLOCK, MR_NOTE };
 
@@ -649,10 +649,9 @@ measure_key(void *arg, struct ui *ui, int key)
 const struct screen_ops screen_measure = {
 	.name = "measure",
 	.title = "Measurements",
-	.hotkey = '3',
 	.open = measure_open,
 	.close = measure_close,
 	.draw = measure_draw,
 	.key = measure_key,
-	.help = measure_help,
+	.keys = measure_help,
 };
