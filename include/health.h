@@ -94,5 +94,7 @@ int		 health_marks(const struct meter *, int64_t now_ms, char *buf,
 
 /* "850ms", "3s", "59s", "12m", "5h", "3d": an age or duration. */
 void		 health_fmt_age(char *, size_t, int64_t ms);
+/* "250 ms", "1.5 s", "12 s": a refresh period or latency ("?" below 0). */
+void		 health_fmt_period(char *, size_t, int64_t ms);
 
 #endif

@@ -105,6 +105,20 @@ health_fmt_age(char *buf, size_t len, int64_t ms)
 		snprintf(buf, len, "%lldd", (long long)(ms / 86400000));
 }
 
+void
+health_fmt_period(char *buf, size_t len, int64_t ms)
+{
+	if (ms < 0)
+		snprintf(buf, len, "?");
+	else if (ms < 1000)
+		snprintf(buf, len, "%lld ms", (long long)ms);
+	else if (ms < 10000)
+		snprintf(buf, len, "%lld.%lld s", (long long)(ms / 1000),
+		    (long long)(ms % 1000 / 100));
+	else
+		snprintf(buf, len, "%lld s", (long long)((ms + 500) / 1000));
+}
+
 /* "timeout 12s": a failing state, and how old the values it left are. */
 static void
 health_aged(const struct meter *m, int64_t now_ms, char *buf, size_t len,

@@ -427,7 +427,7 @@ measure_draw_clock(struct ui *ui, WINDOW *win, int y, const struct mcols *c,
 		if (a > age)
 			age = a;
 	}
-	stale = age > ui_reg_stale_ms(ui, m, REG_DAY) || m->status != MS_OK;
+	stale = ui_reg_stale(ui, m, REG_DAY, age);	/* the one rule */
 	if (stale)
 		measure_age(ui, win, y, c, age);
 	snprintf(buf, sizeof buf, "%s%04lld-%02lld-%02lld %02lld:%02lld:%02lld",

@@ -51,8 +51,8 @@ help_heading(struct help_list *h, const char *title, int key)
 	if ((l = help_add(h)) == NULL)
 		return;
 	l->heading = 1;
-	if (key != 0)
-		snprintf(l->text, sizeof l->text, "%s (key %c)", title, key);
+	if (key > 0)
+		snprintf(l->text, sizeof l->text, "%s (key %d)", title, key);
 	else
 		snprintf(l->text, sizeof l->text, "%s", title);
 }

@@ -379,15 +379,7 @@ widget_fmt_age(char *buf, size_t len, int64_t ms)
 void
 widget_fmt_period(char *buf, size_t len, int64_t ms)
 {
-	if (ms < 0)
-		snprintf(buf, len, "?");
-	else if (ms < 1000)
-		snprintf(buf, len, "%lld ms", (long long)ms);
-	else if (ms < 10000)
-		snprintf(buf, len, "%lld.%lld s", (long long)(ms / 1000),
-		    (long long)(ms % 1000 / 100));
-	else
-		snprintf(buf, len, "%lld s", (long long)((ms + 500) / 1000));
+	health_fmt_period(buf, len, ms);
 }
 
 void
