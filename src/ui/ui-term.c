@@ -124,6 +124,22 @@ term_atexit(void)
 	term_remove_paths();
 }
 
+/*
+ * Catch sig, unless it was ignored when the console started (nohup, a
+ * parent's `trap "" XFSZ`): a signal ignored on entry stays ignored, so
+ * a size limit makes a write fail with EFBIG (the recording holds its
+ * rows) instead of ending the console.
+ */
+static void
+term_catch(int sig, const struct sigaction *sa)
+{
+	struct sigaction	old;
+
+	if (sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+		return;
+	sigaction(sig, sa, NULL);
+}
+
 static void
 term_install(void)
 {
@@ -139,9 +155,9 @@ term_install(void)
 	sigemptyset(&sa.sa_mask);
 	for (i = 0; i < sizeof term_end_signals / sizeof term_end_signals[0];
 	    i++)
-		sigaction(term_end_signals[i], &sa, NULL);
+		term_catch(term_end_signals[i], &sa);
 	for (sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
-		sigaction(sig, &sa, NULL);
+		term_catch(sig, &sa);
 	term.handlers_done = 1;
 	if (!term.atexit_done) {
 		atexit(term_atexit);
