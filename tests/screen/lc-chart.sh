@@ -15,10 +15,10 @@ scr_twin --units 1 || { not_ok "twin up"; done_testing; exit 1; }
 scr_config "$T_TMP/lc.ini" "feeder:1:Feeder one"
 sed "s#^\[console\]\$#[console]\nexport_dir = $T_TMP#" "$T_TMP/lc.ini" >"$T_TMP/lce.ini"
 
+# need_screen: show screen 4 (a missing screen fails, never skips)
 need_screen() {
 	scr_keys 4
-	wait_for 10 sh -c "tmux -L $SCR_SOCK capture-pane -p | grep -Eq 'Load curve P\+|not in this build'"
-	scr_has 'not in this build' && skip_all "screen 4 is not wired into ui.c yet"
+	scr_wait 10 'Load curve P\+' || not_ok "screen 4 shows" "$(scr_cap)"
 }
 
 scr_start 100 30 C.UTF-8 -c "$T_TMP/lce.ini"
