@@ -40,7 +40,7 @@ run_console(const struct opts *o, const struct config *cfg)
 	if (ui_start(ui, eng, &e) == -1)
 		goto fail;
 	ev_run(loop, 0);
-	rc = ui->exit_code;
+	rc = ui_exit_code(ui);
 	ui_stop(ui);
 	engine_stop(eng);
 	exporters_close(&x);

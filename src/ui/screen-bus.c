@@ -12,7 +12,7 @@
 
 #include "mqtt.h"
 #include "pollplan.h"
-#include "ui.h"
+#include "screen.h"
 
 static const struct screen_help bus_help[] = {
 	{ "Up Down j k", "scroll a line" },
@@ -450,10 +450,9 @@ bus_key(void *arg, struct ui *ui, int key)
 const struct screen_ops screen_bus = {
 	.name = "bus",
 	.title = "Bus",
-	.hotkey = '6',
 	.open = bus_open,
 	.close = bus_close,
 	.draw = bus_draw,
 	.key = bus_key,
-	.help = bus_help,
+	.keys = bus_help,
 };

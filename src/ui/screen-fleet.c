@@ -8,7 +8,7 @@
  * next meter that needs attention. Sortable (s, S; failed rows stay last
  * of their bus either way), filterable as the operator types (/), with a
  * cursor whose row is the selected meter; Enter opens the Meter screen.
- * States come from ui.c's one rule (ui_meter_health, ui_marks). The view
+ * States come from ui.c's one rule (ui_meter_health, health_marks). The view
  * is rebuilt at each draw into arrays allocated once.
  */
 #include <stdio.h>
@@ -16,8 +16,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "ui-marks.h"
-#include "ui.h"
+#include "screen.h"
 
 enum fleet_col {
 	FC_LABEL, FC_BUS, FC_STATE, FC_KWH, FC_KW,
@@ -63,7 +62,7 @@ static const struct fleet_col_def fleet_cols[FC__COUNT] = {
 
 /*
  * The state filter (the header's chips): what a meter is, from the one
- * state rule (ui_meter_health, ui_marks). A meter may be Err and CHECK.
+ * state rule (ui_meter_health, health_marks). A meter may be Err and CHECK.
  */
 enum fleet_cls {
 	FK_ALL, FK_OK, FK_STALE, FK_OFFLINE, FK_ERR, FK_CHECK, FK_FOREIGN,
@@ -219,10 +218,10 @@ fleet_classify(const struct ui *ui, const struct meter *m,
 		    FK_OFFLINE);
 		break;
 	case UH_MARKED:
-		marks = ui_marks(m, ui_now_ms(ui), buf, sizeof buf);
-		if (marks & UI_MARK_WIRING)
+		marks = health_marks(m, ui_now_ms(ui), buf, sizeof buf);
+		if (marks & HEALTH_MARK_WIRING)
 			fi->cls |= 1u << FK_ERR;
-		if (marks & UI_MARK_CHECK)
+		if (marks & HEALTH_MARK_CHECK)
 			fi->cls |= 1u << FK_CHECK;
 		break;
 	default:
@@ -936,11 +935,10 @@ fleet_modal(const void *arg)
 const struct screen_ops screen_fleet = {
 	.name = "fleet",
 	.title = "Fleet",
-	.hotkey = '1',
 	.open = fleet_open,
 	.close = fleet_close,
 	.draw = fleet_draw,
 	.key = fleet_key,
 	.modal = fleet_modal,
-	.help = fleet_help,
+	.keys = fleet_help,
 };

@@ -17,7 +17,7 @@
 #include "lc-fetch.h"
 #include "loadcurve.h"
 #include "regmap.h"
-#include "ui.h"
+#include "screen.h"
 
 _Static_assert(LC_MARK_INCOMPLETE == CHART_MARK_INCOMPLETE &&
     LC_MARK_GAP == CHART_MARK_GAP, "load-curve and chart marks agree");
@@ -496,10 +496,9 @@ lc_key(void *arg, struct ui *ui, int key)
 const struct screen_ops screen_loadcurve = {
 	.name = "loadcurve",
 	.title = "Load curve",
-	.hotkey = '4',
 	.open = lc_open,
 	.close = lc_close,
 	.draw = lc_draw,
 	.key = lc_key,
-	.help = lc_help,
+	.keys = lc_help,
 };

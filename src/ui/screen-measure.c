@@ -26,7 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ui.h"
+#include "screen.h"
 
 enum mrow_kind { MR_GROUP, MR_REG, MR_CLOCK, MR_NOTE };
 
@@ -414,7 +414,7 @@ measure_draw_clock(struct ui *ui, WINDOW *win, int y, const struct mcols *c,
 		if (a > age)
 			age = a;
 	}
-	stale = age > ui_reg_stale_ms(ui, m, REG_DAY) || m->status != MS_OK;
+	stale = ui_reg_stale(ui, m, REG_DAY, age);	/* the one rule */
 	if (stale)
 		measure_age(ui, win, y, c, age);
 	snprintf(buf, sizeof buf, "%s%04lld-%02lld-%02lld %02lld:%02lld:%02lld",
@@ -636,10 +636,9 @@ measure_key(void *arg, struct ui *ui, int key)
 const struct screen_ops screen_measure = {
 	.name = "measure",
 	.title = "Measurements",
-	.hotkey = '3',
 	.open = measure_open,
 	.close = measure_close,
 	.draw = measure_draw,
 	.key = measure_key,
-	.help = measure_help,
+	.keys = measure_help,
 };

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ui.h"
+#include "screen.h"
 
 #define CS_MAX	8
 
@@ -551,6 +551,8 @@ meter_modal(const void *arg)
 	return s->prompt.active;
 }
 
+extern const struct screen_ops screen_meter;
+
 const char *
 screen_meter_cs(struct ui *ui, const struct meter *m)
 {
@@ -565,11 +567,10 @@ screen_meter_cs(struct ui *ui, const struct meter *m)
 const struct screen_ops screen_meter = {
 	.name = "meter",
 	.title = "Meter",
-	.hotkey = '2',
 	.open = meter_open,
 	.close = meter_close,
 	.draw = meter_draw,
 	.key = meter_key,
 	.modal = meter_modal,
-	.help = meter_help,
+	.keys = meter_help,
 };

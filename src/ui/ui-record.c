@@ -1,9 +1,16 @@
 /*
- * ui-record.c: the console's R (recording) and X (snapshot) keys and what
- * the status line says about them. The recording itself is the recorder's
- * (src/export/recorder.c), an engine consumer that writes a row for every
- * published cycle; snapshots go through export-csv.c at once. Both pick a
- * new file name rather than replace a file.
+ * ui-record.c: the recording overlay: the console's R (recording) and X
+ * (snapshot) keys and what the status line says about them. R starts and
+ * stops a recording into export_dir/record-YYYYMMDDTHHMMSSZ.csv: one row
+ * per meter per poll cycle, offline and foreign meters included. X writes
+ * a snapshot, one row per meter, to export_dir/snapshot-...csv at once.
+ * Neither replaces a file: a name taken gets a suffix (-2, -3, ...).
+ *
+ * The recording itself is the recorder's (src/export/recorder.c), an
+ * engine consumer that writes a row for every published cycle; snapshots
+ * go through the CSV writer at once. This file holds the keys and the
+ * words; the rows and what happens when the disk refuses them are the
+ * recorder's.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,14 +20,18 @@
 #include "consumer.h"
 #include "csv.h"
 #include "recorder.h"
-#include "ui-record.h"
-#include "ui.h"
+#include "screen.h"
+
+#define UI_RECORD_KEY_TOGGLE	'R'	/* start / stop recording */
+#define UI_RECORD_KEY_SNAPSHOT	'X'	/* one row per meter, now */
 
 struct ui_record {
 	struct ui	*ui;
 	struct recorder	*rec;
 	char		 last[300];	/* why the last start failed */
 };
+
+static void	ui_record_stop(struct ui_record *);
 
 /* The file name of a path, for the status line. */
 static const char *
@@ -39,7 +50,7 @@ ui_record_note_cb(void *arg, const char *text)
 	ui_message(r->ui, "%s", text);
 }
 
-struct ui_record *
+static void *
 ui_record_new(struct ui *ui)
 {
 	struct ui_record	*r;
@@ -57,9 +68,11 @@ ui_record_new(struct ui *ui)
 	return r;
 }
 
-void
-ui_record_free(struct ui_record *r)
+static void
+ui_record_free(void *arg)
 {
+	struct ui_record	*r = arg;
+
 	if (r == NULL)
 		return;
 	ui_record_stop(r);
@@ -93,7 +106,7 @@ ui_record_name(const struct ui *ui, const char *prefix, int64_t wall_ms,
 	    prefix, stamp) >= len ? -1 : 0;
 }
 
-int
+static int
 ui_record_start(struct ui_record *r, int64_t wall_ms, struct err *e)
 {
 	char	path[4200];
@@ -109,7 +122,7 @@ ui_record_start(struct ui_record *r, int64_t wall_ms, struct err *e)
 	return 0;
 }
 
-void
+static void
 ui_record_stop(struct ui_record *r)
 {
 	struct recorder	*rec;
@@ -128,25 +141,19 @@ ui_record_stop(struct ui_record *r)
 		    recorder_rows(rec), ui_record_base(recorder_path(rec)));
 }
 
-int
+static int
 ui_record_active(const struct ui_record *r)
 {
 	return r != NULL && recorder_active(r->rec);
 }
 
-unsigned long
-ui_record_rows(const struct ui_record *r)
-{
-	return recorder_rows(r->rec);
-}
-
-const char *
+static const char *
 ui_record_path(const struct ui_record *r)
 {
 	return recorder_path(r->rec);
 }
 
-int
+static int
 ui_record_snapshot(struct ui *ui, int64_t wall_ms, char *path, size_t len,
     struct err *e)
 {
@@ -172,9 +179,10 @@ fail:
 	return -1;
 }
 
-void
-ui_record_status(const struct ui_record *r, char *buf, size_t len)
+static void
+ui_record_status(const void *arg, char *buf, size_t len)
 {
+	const struct ui_record	*r = arg;
 	const struct recorder	*rec;
 
 	buf[0] = '\0';
@@ -197,9 +205,10 @@ ui_record_status(const struct ui_record *r, char *buf, size_t len)
 		    recorder_dropped(rec) ? " (some lost)" : "");
 }
 
-enum screen_key
-ui_record_key(struct ui_record *r, struct ui *ui, int ch)
+static enum screen_key
+ui_record_key(void *arg, struct ui *ui, int ch)
 {
+	struct ui_record	*r = arg;
 	struct err	e = { "", 0 };
 	char		path[4200];
 	int		n;
@@ -228,3 +237,19 @@ ui_record_key(struct ui_record *r, struct ui *ui, int ch)
 		return SCREEN_IGNORED;
 	}
 }
+
+static const struct screen_help ui_record_keys[] = {
+	{ "R", "start / stop recording every poll to CSV (export_dir)" },
+	{ "X", "snapshot: one CSV row per meter, now" },
+	{ NULL, NULL }
+};
+
+const struct overlay_ops overlay_record = {
+	.name = "record",
+	.open = ui_record_new,
+	.close = ui_record_free,
+	.key = ui_record_key,
+	.status = ui_record_status,
+	.status_line = 1,
+	.keys = ui_record_keys,
+};

@@ -1,16 +1,41 @@
 /*
- * ui-write.c: the operator's side of a guarded write: the keys, the
- * confirmation naming meter and value, and the answer. The guard itself
- * (writes on, confirmed, never unit 0, never the reset registers) is the
- * engine's and is applied again there; this file never builds a frame.
+ * ui-write.c: the guarded-write overlay, tariff (t) and clock (C): the
+ * operator's side of a write: the keys, the confirmation naming meter and
+ * value, and the answer. With writes = off a write key says why nothing
+ * happens and sends nothing (the engine is not even asked). With writes =
+ * on it opens an on-screen confirmation that names the meter (label,
+ * bus/address) and the value; only 'y' sends, through engine_write_tariff
+ * or engine_write_clock. The guard itself (writes on, confirmed, never
+ * unit 0, never the reset registers) is the engine's and is applied again
+ * there; this file never builds a frame. The outcome shows on the status
+ * line and in the last-result text (its status slot).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "ui-write.h"
-#include "ui.h"
+#include "screen.h"
+
+#define UI_WRITE_KEY_TARIFF	't'
+#define UI_WRITE_KEY_CLOCK	'C'
+
+enum ui_write_step {
+	UW_IDLE,
+	UW_PICK_TARIFF,		/* waiting for 1..4 */
+	UW_CONFIRM_TARIFF,	/* waiting for y */
+	UW_CONFIRM_CLOCK	/* waiting for y */
+};
+
+struct ui_write {
+	struct ui		*ui;
+	enum ui_write_step	 step;
+	int			 meter;		/* index the prompt names */
+	int			 tariff;	/* 1..4 once picked */
+	int			 sent;		/* writes sent */
+	char			 result[200];	/* last outcome, "" none */
+	struct ui_write_req	*pending;	/* the write in flight */
+};
 
 /* Travels with a write; the owner may forget it before the answer. */
 struct ui_write_req {
@@ -19,14 +44,7 @@ struct ui_write_req {
 	char		 what[160];
 };
 
-void
-ui_write_init(struct ui_write *w, struct ui *ui)
-{
-	memset(w, 0, sizeof *w);
-	w->ui = ui;
-}
-
-void
+static void
 ui_write_release(struct ui_write *w)
 {
 	if (w->pending != NULL)
@@ -34,10 +52,38 @@ ui_write_release(struct ui_write *w)
 	w->pending = NULL;
 }
 
-int
-ui_write_open(const struct ui_write *w)
+static void *
+ui_write_new(struct ui *ui)
 {
-	return w->step != UW_IDLE;
+	struct ui_write	*w;
+
+	if ((w = calloc(1, sizeof *w)) == NULL)
+		return NULL;
+	w->ui = ui;
+	return w;
+}
+
+/* Forget a write in flight (its answer is then only logged). */
+static void
+ui_write_free(void *arg)
+{
+	struct ui_write	*w = arg;
+
+	ui_write_release(w);
+	free(w);
+}
+
+/* 1 while a prompt is open: it gets every key. */
+static int
+ui_write_open(const void *arg)
+{
+	return ((const struct ui_write *)arg)->step != UW_IDLE;
+}
+
+static void
+ui_write_status(const void *arg, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", ((const struct ui_write *)arg)->result);
 }
 
 /* "Main incomer (line/5)" for meter index i. */
@@ -167,9 +213,14 @@ ui_write_begin(struct ui_write *w, int ch)
 	return SCREEN_HANDLED;
 }
 
-enum screen_key
-ui_write_key(struct ui_write *w, int ch)
+/* t / C start a write for the selected meter; while a prompt is open
+ * every key comes here. Others: SCREEN_IGNORED. */
+static enum screen_key
+ui_write_key(void *arg, struct ui *ui, int ch)
 {
+	struct ui_write	*w = arg;
+
+	(void)ui;
 	switch (w->step) {
 	case UW_IDLE:
 		if (ch == UI_WRITE_KEY_TARIFF || ch == UI_WRITE_KEY_CLOCK)
@@ -217,16 +268,17 @@ ui_write_meter_clock(struct ui_write *w, char *buf, size_t len)
 	    (long long)v[2], (long long)v[3], (long long)v[4], (long long)v[5]);
 }
 
-int
-ui_write_draw(struct ui_write *w, WINDOW *win)
+/* The open prompt as a framed box in the middle of win. */
+static void
+ui_write_draw(void *arg, struct ui *ui, WINDOW *win)
 {
-	struct ui	*ui = w->ui;
+	struct ui_write	*w = arg;
 	char		 name[160], l1[200], l2[200], l3[200], l4[200], mc[64];
 	int		 rows, cols, bw, bh = 8, y, x, r, t[6];
 	attr_t		 a = ui_attr(ui, TH_PROMPT);
 
 	if (w->step == UW_IDLE)
-		return 0;
+		return;
 	ui_write_name(ui, w->meter, name, sizeof name);
 	l4[0] = '\0';
 	switch (w->step) {
@@ -259,7 +311,7 @@ ui_write_draw(struct ui_write *w, WINDOW *win)
 	getmaxyx(win, rows, cols);
 	bw = cols - 4 < 76 ? cols - 4 : 76;
 	if (bw < 20 || rows < bh)
-		return 0;
+		return;
 	y = (rows - bh) / 2;
 	x = (cols - bw) / 2;
 	for (r = 0; r < bh; r++)
@@ -271,5 +323,22 @@ ui_write_draw(struct ui_write *w, WINDOW *win)
 	widget_put(win, y + 3, x + 2, bw - 4, a, ui->utf8, l2);
 	widget_put(win, y + 4, x + 2, bw - 4, a, ui->utf8, l3);
 	widget_put(win, y + 5, x + 2, bw - 4, a, ui->utf8, l4);
-	return 1;
 }
+
+static const struct screen_help ui_write_keys[] = {
+	{ "t", "set the selected meter's tariff (writes = on, confirmed)" },
+	{ "C", "set its clock to this computer's (writes = on, confirmed)" },
+	{ NULL, NULL }
+};
+
+const struct overlay_ops overlay_write = {
+	.name = "write",
+	.first = 1,		/* before the screen's keys */
+	.open = ui_write_new,
+	.close = ui_write_free,
+	.key = ui_write_key,
+	.modal = ui_write_open,
+	.draw = ui_write_draw,
+	.status = ui_write_status,
+	.keys = ui_write_keys,
+};

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "health.h"
 #include "widget.h"
 
 static const struct glyphs glyphs_utf8 = {
@@ -372,32 +373,13 @@ widget_status(WINDOW *win, int y, attr_t attr, int utf8, const char *left,
 void
 widget_fmt_age(char *buf, size_t len, int64_t ms)
 {
-	if (ms < 0)
-		ms = 0;
-	if (ms < 1000)
-		snprintf(buf, len, "%lldms", (long long)ms);
-	else if (ms < 120 * 1000)
-		snprintf(buf, len, "%llds", (long long)(ms / 1000));
-	else if (ms < 120LL * 60 * 1000)
-		snprintf(buf, len, "%lldm", (long long)(ms / 60000));
-	else if (ms < 48LL * 3600 * 1000)
-		snprintf(buf, len, "%lldh", (long long)(ms / 3600000));
-	else
-		snprintf(buf, len, "%lldd", (long long)(ms / 86400000));
+	health_fmt_age(buf, len, ms);	/* the words the state uses too */
 }
 
 void
 widget_fmt_period(char *buf, size_t len, int64_t ms)
 {
-	if (ms < 0)
-		snprintf(buf, len, "?");
-	else if (ms < 1000)
-		snprintf(buf, len, "%lld ms", (long long)ms);
-	else if (ms < 10000)
-		snprintf(buf, len, "%lld.%lld s", (long long)(ms / 1000),
-		    (long long)(ms % 1000 / 100));
-	else
-		snprintf(buf, len, "%lld s", (long long)((ms + 500) / 1000));
+	health_fmt_period(buf, len, ms);
 }
 
 void
