@@ -70,16 +70,19 @@ groff -man -Tascii -P-cbou -rLL=250n "$SRCDIR/doc/countis-tui.1" 2>/dev/null |
 	inkeys && /^   [^ ]/ { sub(/^ +/, ""); sect = $0; next }
 	inkeys && sect != "" { print sect "\t" $0 }' |
     tr -s ' ' >"$T_TMP/man-keys"
-# "Everywhere" for ui.c, "N Title" for a screen file.
-for f in "$SRCDIR"/src/ui/ui.c "$SRCDIR"/src/ui/screen-*.c; do
+# "Everywhere" for the manager and the overlays (src/ui/ui-*.c), "N Title"
+# for a screen file, N its place in the screen table (UI_SCREENS).
+sed -n '/^#define UI_SCREENS/,/^$/s/.*X(\([a-z_]*\)).*/\1/p' \
+    "$SRCDIR/src/ui/ui-screens.c" >"$T_TMP/screen-order"
+for f in "$SRCDIR"/src/ui/ui-*.c "$SRCDIR"/src/ui/screen-*.c; do
 	grep -q 'struct screen_help [a-z_]*\[\] *=' "$f" || continue
-	if [ "${f##*/}" = ui.c ]; then
-		sect=Everywhere
-	else
-		t=$(sed -n 's/.*\.title = "\(.*\)",.*/\1/p' "$f" | head -1)
-		h=$(sed -n "s/.*\.hotkey = '\(.\)',.*/\1/p" "$f" | head -1)
-		sect="$h $t"
-	fi
+	case ${f##*/} in
+	ui-*)	sect=Everywhere ;;
+	*)	t=$(sed -n 's/.*\.title = "\(.*\)",.*/\1/p' "$f" | head -1)
+		id=$(sed -n 's/^const struct screen_ops screen_\([a-z_]*\).*/\1/p' "$f")
+		h=$(grep -nx "$id" "$T_TMP/screen-order" | cut -d: -f1)
+		sect="$h $t" ;;
+	esac
 	awk '/struct screen_help [a-z_]*\[\] *=/ { on = 1; next }
 	    on && /^};/ { on = 0 }
 	    on && /\{ *"/ { s = $0; sub(/^[^"]*"/, "", s); sub(/".*/, "", s)
