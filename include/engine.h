@@ -65,10 +65,6 @@ const struct config *engine_config(const struct engine *);
  */
 int		 engine_meter_fresh(const struct engine *, int i, int64_t now_ms);
 
-/* Monotonic and wall clocks in ms, as the engine stamps samples. */
-int64_t		 engine_now_ms(void);
-int64_t		 engine_wall_ms(void);
-
 /*
  * Guarded writes (PRODUCT.md): refused unless cfg->writes is on and
  * `confirmed` is set by a screen that asked the operator; never unit 0; never

@@ -39,7 +39,7 @@ struct lc_fetch_progress {
 	int		 pages_max;	/* estimate once the period is known,
 					 * else max_pages */
 	int		 retries;	/* requests repeated after a failure */
-	int64_t		 started_ms;	/* engine_now_ms at start */
+	int64_t		 started_ms;	/* clock_mono_ms at start */
 	int64_t		 elapsed_ms;
 	int64_t		 eta_ms;	/* -1 unknown */
 	char		 msg[160];	/* why it stopped, in words */

@@ -21,6 +21,7 @@
 #include <ev.h>
 
 #include "bus.h"
+#include "clock.h"
 #include "consumer.h"
 #include "engine.h"
 #include "pollplan.h"
@@ -90,24 +91,6 @@ struct eng_req {
 	struct engine_op	*ops;
 	int			 nops;
 };
-
-int64_t
-engine_now_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-int64_t
-engine_wall_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static struct ebus *
 eng_bus_of(struct engine *eng, int meter)
@@ -216,7 +199,7 @@ eng_submit_cycle(struct mstate *ms)
 	struct engine	*eng = ms->eng;
 	const struct meter *m = &eng->meters[ms->index];
 	struct bus_job	*j = eng_job_reuse(ms, JOB_CYCLE);
-	int64_t		 now = engine_now_ms();
+	int64_t		 now = clock_mono_ms();
 	int		 slow;
 
 	j->identify = m->need_ident;
@@ -291,7 +274,7 @@ eng_cycle_idle(struct mstate *ms)
 	struct engine	*eng = ms->eng;
 	struct meter	*m = &eng->meters[ms->index];
 
-	meter_apply_idle(m, engine_now_ms(), engine_wall_ms());
+	meter_apply_idle(m, clock_mono_ms(), clock_wall_ms());
 	ms->batch_n++;
 	eng_publish(eng, m);
 }
@@ -318,7 +301,7 @@ eng_poll_cb(struct ev_loop *loop, ev_timer *w, int revents)
 		ms->overruns++;
 		return;
 	}
-	if (!meter_poll_due(m, engine_now_ms())) {
+	if (!meter_poll_due(m, clock_mono_ms())) {
 		eng_cycle_idle(ms);	/* foreign until identified again */
 		return;
 	}
@@ -426,7 +409,7 @@ eng_cycle_done(struct mstate *ms, struct ebus *eb, struct bus_job *j)
 	}
 	eng_bus_refresh(eng, eb);
 	next = meter_apply_cycle(m, &r, eng->batch_cycles ? 0 :
-	    METER_OFFLINE_AFTER, engine_now_ms());
+	    METER_OFFLINE_AFTER, clock_mono_ms());
 	if (j->with_slow && !eng->batch_cycles && !complete &&
 	    m->status != MS_NOT_E34)
 		ms->slow_next_ms = 0;	/* a failed slow read: again next cycle */
@@ -497,7 +480,7 @@ eng_req_done(struct engine *eng, struct ebus *eb, struct bus_job *j)
 
 	eng_result_of(j, &r);
 	eng_bus_count(eb, j);
-	idv = meter_apply_job(m, &r, engine_now_ms());
+	idv = meter_apply_job(m, &r, clock_mono_ms());
 	if (j->kind == JOB_WRITE) {
 		x = &j->x[j->nx - 1];
 		if (j->identify && idv != MI_E34 && !x->ran)
@@ -581,7 +564,7 @@ struct engine *
 engine_new(struct ev_loop *loop, const struct config *cfg, struct err *e)
 {
 	struct engine	*eng;
-	int64_t		 now = engine_now_ms();
+	int64_t		 now = clock_mono_ms();
 	int		 i, n;
 
 	if ((eng = calloc(1, sizeof *eng)) == NULL)

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "finder.h"
 #include "health.h"
 
@@ -235,7 +236,7 @@ finder_end(struct finder *f)
 	char			 name[32], diff[160], took[32];
 	int			 addr = f->cfg->meters[v->meter].address;
 
-	health_fmt_period(took, sizeof took, engine_now_ms() - v->started_ms);
+	health_fmt_period(took, sizeof took, clock_mono_ms() - v->started_ms);
 	if (v->found_at >= 0) {
 		commission_setting_name(&v->plan.s[v->found_at], name,
 		    sizeof name);
@@ -330,7 +331,7 @@ finder_search(struct finder *f, const struct meter *m)
 	v->fi = 0;
 	v->found_at = -1;
 	v->restoring = f->cancel = 0;
-	v->started_ms = engine_now_ms();
+	v->started_ms = clock_mono_ms();
 	health_fmt_period(total, sizeof total, v->plan.total_ms);
 	snprintf(v->msg, sizeof v->msg, "trying %d settings, at most %s",
 	    v->plan.n, total);
@@ -357,7 +358,7 @@ finder_scan(struct finder *f, const struct meter *m)
 	v->meter = m->index;
 	v->bus = m->conf->bus;
 	v->nfound = 0;
-	v->started_ms = engine_now_ms();
+	v->started_ms = clock_mono_ms();
 	f->cancel = 0;
 	if (finder_borrow_and_scan(f, st, 1, 247, 0) == -1) {
 		v->job = FINDER_IDLE;

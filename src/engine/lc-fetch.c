@@ -11,6 +11,7 @@
 
 #include <ev.h>
 
+#include "clock.h"
 #include "lc-fetch.h"
 #include "regmap.h"
 #include "stats.h"
@@ -110,7 +111,7 @@ lc_fetch_start(struct lc_fetch *f, struct err *e)
 	f->prog.state = LCF_RUNNING;
 	f->prog.pages_max = f->max_pages;
 	f->prog.eta_ms = -1;
-	f->prog.started_ms = engine_now_ms();
+	f->prog.started_ms = clock_mono_ms();
 	f->cancel = f->next = f->uncertain = f->tries = 0;
 	f->need_cmd = 1;
 	f->bus_us = 0;
@@ -238,7 +239,7 @@ lc_fetch_estimate(struct lc_fetch *f)
 {
 	int64_t	per, est;
 
-	f->prog.elapsed_ms = engine_now_ms() - f->prog.started_ms;
+	f->prog.elapsed_ms = clock_mono_ms() - f->prog.started_ms;
 	if (f->depth_s > 0 && f->curve.period_s > 0) {
 		est = (f->depth_s / f->curve.period_s + LC_MAX_RECS - 1) /
 		    LC_MAX_RECS + 1;
@@ -366,7 +367,7 @@ lc_fetch_step(struct lc_fetch *f)
 static int
 lc_fetch_notify(struct lc_fetch *f)
 {
-	f->prog.elapsed_ms = engine_now_ms() - f->prog.started_ms;
+	f->prog.elapsed_ms = clock_mono_ms() - f->prog.started_ms;
 	if (f->cb != NULL) {
 		f->in_cb = 1;
 		f->cb(f->arg, f);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "health.h"
 #include "meter.h"
 
 /* Wiring thresholds, in raw register units (register map scales). */
@@ -621,9 +622,8 @@ meter_fresh(const struct meter *m, int64_t now_ms, int64_t period_ms,
 	    !m->ident.is_e34 || m->last_ok_ms <= 0 ||
 	    m->last_ok_ms != m->last_cycle_ms)
 		return 0;
-	if (m->conf != NULL && period_ms < m->conf->poll_ms)
-		period_ms = m->conf->poll_ms;
-	if (now_ms - m->last_ok_ms > 2 * period_ms + timeout_ms)
+	if (now_ms - m->last_ok_ms > health_limit_ms(m->conf != NULL ?
+	    m->conf->poll_ms : 0, period_ms, timeout_ms))
 		return 0;
 	return meter_tariffs_consistent(m) && meter_energy_monotonic(m) &&
 	    meter_values_plausible(m);

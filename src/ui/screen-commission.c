@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "commission.h"
 #include "config-write.h"
 #include "finder.h"
@@ -150,8 +151,8 @@ cms_report(struct cm_screen *s, const struct meter *m)
 		in.finder = finder;
 	}
 	in.cs = screen_meter_cs(s->ui, m);
-	in.now_ms = engine_now_ms();
-	in.wall_ms = engine_wall_ms();
+	in.now_ms = clock_mono_ms();
+	in.wall_ms = clock_wall_ms();
 	if (report_write(&in, s->ui->cfg->export_dir, s->report_md,
 	    sizeof s->report_md, csv, sizeof csv, &e) == -1) {
 		s->report_md[0] = '\0';
@@ -172,7 +173,7 @@ cms_draw_wiring(struct cm_screen *s, WINDOW *win, int y, const struct meter *m)
 	char			 line[300];
 	int			 k;
 
-	commission_evaluate(m, engine_now_ms(), &c);
+	commission_evaluate(m, clock_mono_ms(), &c);
 	widget_put(win, y++, 1, 0, ui_attr(ui, TH_HEADER), ui->utf8,
 	    "Wiring check: leaflet connection test (the meter's own result "
 	    "is LCD only)");
@@ -247,7 +248,7 @@ cms_draw_comm(struct cm_screen *s, WINDOW *win, int y, const struct meter *m)
 	if (v->job == FINDER_SEARCH) {
 		commission_setting_name(&v->plan.s[v->fi], name, sizeof name);
 		widget_fmt_period(total, sizeof total, v->plan.total_ms);
-		widget_fmt_period(eta, sizeof eta, engine_now_ms() -
+		widget_fmt_period(eta, sizeof eta, clock_mono_ms() -
 		    v->started_ms);
 		widget_printf(win, y++, 2, 0, ui_attr(ui, TH_WARN), ui->utf8,
 		    "finder: %s %s (%d/%d), %s of at most %s  c cancels",

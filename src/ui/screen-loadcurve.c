@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "chart.h"
 #include "lc-fetch.h"
 #include "loadcurve.h"
@@ -376,7 +377,7 @@ lc_export(struct lc_screen *s, const struct meter *m, const struct lc_curve *c)
 		return;
 	}
 	n = lc_export_csv(c, s->ui->cfg->export_dir, m->conf->name,
-	    engine_wall_ms() / 1000, s->exported, sizeof s->exported, &e);
+	    clock_wall_ms() / 1000, s->exported, sizeof s->exported, &e);
 	if (n < 0) {
 		s->exported[0] = '\0';
 		ui_message(s->ui, "export failed: %s", e.msg);

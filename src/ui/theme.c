@@ -17,6 +17,7 @@
 
 #include <ini.h>
 
+#include "parse.h"
 #include "theme.h"
 
 #define THEME_MAX_LINE	198	/* inih (r55) cuts lines of 200 bytes or more */
@@ -110,7 +111,6 @@ static int
 theme_parse_color(const char *w, short *out)
 {
 	const char	*p = w;
-	char		*end;
 	long		 n;
 	int		 bright = 0;
 	size_t		 i;
@@ -120,9 +120,7 @@ theme_parse_color(const char *w, short *out)
 		return 0;
 	}
 	if (isdigit((unsigned char)*w)) {
-		errno = 0;
-		n = strtol(w, &end, 10);
-		if (errno != 0 || *end != '\0' || n < 0 || n > 255)
+		if (parse_long(w, 0, 255, &n) != PARSE_OK)
 			return -1;
 		*out = (short)n;
 		return 0;

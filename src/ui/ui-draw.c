@@ -10,16 +10,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "ui-int.h"
-
-int64_t
-ui_mono_us(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 void
 ui_layout(struct ui_mgr *mg)
@@ -214,7 +206,7 @@ ui_redraw(struct ui_mgr *mg)
 	if (ev_is_active(&mg->throttle))
 		ev_timer_stop(ui->loop, &mg->throttle);
 	if (mg->key_us != 0) {
-		lat = ui_mono_us() - mg->key_us;
+		lat = clock_mono_us() - mg->key_us;
 		ui_log(ui, "key %d screen %s drawn latency_us %lld",
 		    mg->key_code, ops->name, (long long)lat);
 		mg->key_us = 0;

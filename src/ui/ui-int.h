@@ -78,6 +78,5 @@ void		 ui_quit(struct ui_mgr *, int code);
 void		 ui_layout(struct ui_mgr *);
 int		 ui_too_small(const struct ui_mgr *);
 void		 ui_redraw(struct ui_mgr *);
-int64_t		 ui_mono_us(void);
 
 #endif

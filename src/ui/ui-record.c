@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "consumer.h"
 #include "csv.h"
 #include "recorder.h"
@@ -219,14 +220,14 @@ ui_record_key(void *arg, struct ui *ui, int ch)
 	case UI_RECORD_KEY_TOGGLE:
 		if (ui_record_active(r))
 			ui_record_stop(r);
-		else if (ui_record_start(r, engine_wall_ms(), &e) == -1)
+		else if (ui_record_start(r, clock_wall_ms(), &e) == -1)
 			ui_message(ui, "cannot record: %s", e.msg);
 		else
 			ui_message(ui, "recording to %s in %s", ui_record_base(
 			    ui_record_path(r)), ui->cfg->export_dir);
 		return SCREEN_HANDLED;
 	case UI_RECORD_KEY_SNAPSHOT:
-		if ((n = ui_record_snapshot(ui, engine_wall_ms(), path,
+		if ((n = ui_record_snapshot(ui, clock_wall_ms(), path,
 		    sizeof path, &e)) == -1)
 			ui_message(ui, "snapshot failed: %s", e.msg);
 		else

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "clock.h"
 #include "pollplan.h"
 #include "ui-int.h"
 
@@ -21,7 +22,7 @@ ui_log(const struct ui *ui, const char *fmt, ...)
 
 	if (ui == NULL || mg->log == NULL)
 		return;
-	us = ui_mono_us();
+	us = clock_mono_us();
 	fprintf(mg->log, "%lld.%06lld ", (long long)(us / 1000000),
 	    (long long)(us % 1000000));
 	va_start(ap, fmt);
@@ -65,7 +66,7 @@ int64_t
 ui_now_ms(const struct ui *ui)
 {
 	(void)ui;
-	return engine_now_ms();
+	return clock_mono_ms();
 }
 
 attr_t

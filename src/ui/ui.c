@@ -18,6 +18,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "ui-int.h"
 
 int
@@ -36,7 +37,7 @@ ui_input_cb(struct ev_loop *loop, ev_io *w, int revents)
 	(void)revents;
 	while (n < 64 && (ch = wgetch(stdscr)) != ERR) {
 		if (mg->key_us == 0) {
-			mg->key_us = ui_mono_us();
+			mg->key_us = clock_mono_us();
 			mg->key_code = ch;
 		}
 		ui_key(mg, ch);

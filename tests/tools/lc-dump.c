@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "conf.h"
 #include "engine.h"
 #include "err.h"
@@ -148,7 +149,7 @@ main(int argc, char **argv)
 	}
 	if (dir != NULL) {
 		if (lc_export_csv(c, dir, cfg.meters[d.meter].name,
-		    engine_wall_ms() / 1000, path, sizeof path, &e) < 0) {
+		    clock_wall_ms() / 1000, path, sizeof path, &e) < 0) {
 			fprintf(stderr, "lc-dump: %s\n", e.msg);
 			goto done;
 		}
