@@ -224,22 +224,13 @@ measure_close(void *arg)
 	free(s);
 }
 
-/* Integer types whose raw value has a scale: min, max, avg and trend. */
+/* Integer types whose raw value has a scale (the model's rule, which also
+ * decides which keep a trend), but not codes: their min or average means
+ * nothing. */
 static int
 measure_numeric(const struct reg_def *d)
 {
-	if (d->values[0] != '\0')
-		return 0;	/* a code: its min or average means nothing */
-	switch (d->type) {
-	case REG_T_U8:
-	case REG_T_U16:
-	case REG_T_S16:
-	case REG_T_U32:
-	case REG_T_S32:
-		return d->has_scale;
-	default:
-		return 0;
-	}
+	return d->values[0] == '\0' && meter_reg_has_trend(d);
 }
 
 struct mcols {
