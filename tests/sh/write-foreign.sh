@@ -37,7 +37,9 @@ is "$(writes)" 0 "foreign unit: the simulator received no write"
 top_has() { scr_cap | head -1 | grep -Eq -- "$1"; }
 scr_keys 1
 wait_for 5 top_has 'Fleet|1 Fleet' || true
+# Fleet keeps failed rows last: Meter two may be above the foreign one
 scr_keys j
+wait_for 3 top_has 'Meter two' || scr_keys k
 wait_for 5 top_has 'Meter two' || not_ok "select Meter two" "$(scr_cap)"
 scr_keys t
 scr_wait 5 'Select the tariff of Meter two \(line/2\)' ||
