@@ -49,6 +49,14 @@ typedef int	atomic_fill_fn(FILE *f, void *arg);
 int	atomic_write_with(const char *path, mode_t mode, enum atomic_how how,
 	    atomic_fill_fn *fill, void *arg);
 
+/*
+ * The same, under path or the first free candidate (path-2.ext, ...:
+ * unique_name), never replacing a file: an export. path (len bytes) gets
+ * the name used.
+ */
+int	atomic_write_unique(char *path, size_t len, mode_t mode,
+	    atomic_fill_fn *fill, void *arg);
+
 /* The same for len bytes of buf. */
 int	atomic_write(const char *path, mode_t mode, const void *buf,
 	    size_t len);

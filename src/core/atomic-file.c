@@ -54,9 +54,41 @@ atomic_rename(const char *tmp, const char *path, enum atomic_how how)
 	return 0;
 }
 
-int
-atomic_write_with(const char *path, mode_t mode, enum atomic_how how,
-    atomic_fill_fn *fill, void *arg)
+/*
+ * Give tmp the first free candidate name of path (unique_name), never
+ * replacing a file; path (len bytes) gets the name used. 0, or -1 with
+ * errno set.
+ */
+static int
+atomic_rename_unique(const char *tmp, char *path, size_t len)
+{
+	char	cand[ATOMIC_PATH_MAX];
+	int	n;
+
+	for (n = 1; n <= UNIQUE_NAME_MAX; n++) {
+		if (unique_name(path, n, cand, sizeof cand) == -1 ||
+		    strlen(cand) >= len) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		if (atomic_rename(tmp, cand, ATOMIC_NEW) == 0) {
+			memcpy(path, cand, strlen(cand) + 1);
+			return 0;
+		}
+		if (errno != EEXIST)
+			return -1;
+	}
+	errno = EEXIST;
+	return -1;
+}
+
+/*
+ * atomic_write_with and atomic_write_unique: fill, close, give the name
+ * (out: the first free candidate of path, written back there).
+ */
+static int
+atomic_write_as(const char *path, char *out, size_t len, mode_t mode,
+    enum atomic_how how, atomic_fill_fn *fill, void *arg)
 {
 	char	 tmp[ATOMIC_PATH_MAX];
 	FILE	*f;
@@ -75,7 +107,8 @@ atomic_write_with(const char *path, mode_t mode, enum atomic_how how,
 		saved = errno;
 		rc = -1;
 	}
-	if (rc >= 0 && atomic_rename(tmp, path, how) == -1) {
+	if (rc >= 0 && (out != NULL ? atomic_rename_unique(tmp, out, len) :
+	    atomic_rename(tmp, path, how)) == -1) {
 		saved = errno;
 		rc = -1;
 	}
@@ -84,6 +117,20 @@ atomic_write_with(const char *path, mode_t mode, enum atomic_how how,
 		errno = saved != 0 ? saved : EIO;
 	}
 	return rc;
+}
+
+int
+atomic_write_with(const char *path, mode_t mode, enum atomic_how how,
+    atomic_fill_fn *fill, void *arg)
+{
+	return atomic_write_as(path, NULL, 0, mode, how, fill, arg);
+}
+
+int
+atomic_write_unique(char *path, size_t len, mode_t mode, atomic_fill_fn *fill,
+    void *arg)
+{
+	return atomic_write_as(path, path, len, mode, ATOMIC_NEW, fill, arg);
 }
 
 struct atomic_buf {

@@ -401,16 +401,20 @@ report_fill(FILE *f, void *arg)
 	return r->fn(r->in, f, r->e);
 }
 
-/* Write one file through a temporary one; on failure nothing is left. */
+/*
+ * Write one file through a temporary one, under path or its first free
+ * name (path-2.ext, ...: an export never replaces a file); path (len
+ * bytes) gets the name used. On failure nothing is left.
+ */
 static int
-report_one(const struct report_in *in, const char *path,
+report_one(const struct report_in *in, char *path, size_t len,
     int (*fn)(const struct report_in *, FILE *, struct err *), struct err *e)
 {
 	struct report_file	r = { in, fn, e };
 
 	if (strlen(path) + 16 >= ATOMIC_PATH_MAX)
 		return err_set(e, "%s: path too long", path);
-	if (atomic_write_with(path, 0666, ATOMIC_REPLACE, report_fill, &r) < 0)
+	if (atomic_write_unique(path, len, 0666, report_fill, &r) < 0)
 		return err_set(e, "cannot write %s: %s", path,
 		    strerror(errno));
 	return 0;
@@ -440,9 +444,9 @@ report_write(const struct report_in *in, const char *dir, char *md_path,
 	    stamp);
 	if (a < 0 || (size_t)a >= md_len || b < 0 || (size_t)b >= csv_len)
 		return err_set(e, "report: path too long in %s", dir);
-	if (report_one(in, csv_path, report_write_csv, e) == -1)
+	if (report_one(in, csv_path, csv_len, report_write_csv, e) == -1)
 		return -1;
-	if (report_one(in, md_path, report_write_md, e) == -1) {
+	if (report_one(in, md_path, md_len, report_write_md, e) == -1) {
 		unlink(csv_path);
 		return -1;
 	}

@@ -485,7 +485,7 @@ lc_export_csv(const struct lc_curve *c, const char *dir, const char *meter_name,
 	    stamp);
 	if (n < 0 || (size_t)n >= path_len || (size_t)n + 16 >= ATOMIC_PATH_MAX)
 		return err_set(e, "load curve export: path too long in %s", dir);
-	if ((n = atomic_write_with(path_out, 0666, ATOMIC_REPLACE,
+	if ((n = atomic_write_unique(path_out, path_len, 0666,
 	    lc_export_fill, &x)) < 0)
 		return err_set(e, "cannot write %s: %s", path_out,
 		    strerror(errno));

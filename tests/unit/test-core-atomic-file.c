@@ -121,6 +121,36 @@ test_atomic__new_never_replaces(void)
 	unlink(path);
 }
 
+/* Issue 13 item 16: an export never replaces one made in the same second. */
+static void
+test_atomic__write_unique(void)
+{
+	char	path[200], first[200], buf[64];
+
+	snprintf(first, sizeof first, "%s/report-x.csv", dir);
+	snprintf(path, sizeof path, "%s", first);
+	T_EQ_INT(atomic_write_unique(path, sizeof path, 0644, fill_hello,
+	    NULL), 6);
+	T_EQ_STR(path, first);
+	snprintf(path, sizeof path, "%s", first);
+	T_EQ_INT(atomic_write(path, 0644, "x", 1), 0);
+	T_EQ_INT(atomic_write_unique(path, sizeof path, 0644, fill_hello,
+	    NULL), 6);
+	snprintf(buf, sizeof buf, "%s", path + strlen(dir));
+	T_EQ_STR(buf, "/report-x-2.csv");
+	slurp(first, buf, sizeof buf);
+	T_EQ_STR(buf, "x");		/* the first one is kept */
+	slurp(path, buf, sizeof buf);
+	T_EQ_STR(buf, "hello\n");
+	snprintf(path, sizeof path, "%s", first);
+	T_EQ_INT(atomic_write_unique(path, sizeof path, 0644, fill_fail,
+	    NULL), -1);
+	T_EQ_INT(dir_count(), 2);	/* a failed writer leaves nothing */
+	unlink(first);
+	snprintf(path, sizeof path, "%s/report-x-2.csv", dir);
+	unlink(path);
+}
+
 static void
 test_atomic__tmp_beside_and_mode(void)
 {
@@ -191,6 +221,7 @@ main(void)
 	T_RUN(test_atomic__replace);
 	T_RUN(test_atomic__failed_writer_leaves_nothing);
 	T_RUN(test_atomic__new_never_replaces);
+	T_RUN(test_atomic__write_unique);
 	T_RUN(test_atomic__tmp_beside_and_mode);
 	T_RUN(test_atomic__unique_names);
 	T_EQ_INT(rmdir(dir), 0);

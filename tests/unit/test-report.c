@@ -164,6 +164,7 @@ test_report__files_and_failure(void)
 				    .wall_ms = 1796284800000LL };
 	struct err		e = { "", 0 };
 	char			dir[] = "/tmp/test-report.XXXXXX", md[256], csv[256];
+	char			md2[256], csv2[256];
 	struct stat		st;
 
 	fill(&m);
@@ -174,6 +175,16 @@ test_report__files_and_failure(void)
 	T_EQ_INT(stat(md, &st), 0);
 	T_OK(st.st_size > 500);
 	T_EQ_INT(stat(csv, &st), 0);
+	/* a second report in the same second keeps the first (issue 13 #16) */
+	snprintf(md2, sizeof md2, "%s", md);
+	snprintf(csv2, sizeof csv2, "%s", csv);
+	T_EQ_INT(report_write(&in, dir, md, sizeof md, csv, sizeof csv, &e), 0);
+	T_CONTAINS(md, "/commissioning-incomer-20261203T080000Z-2.md");
+	T_CONTAINS(csv, "/commissioning-incomer-20261203T080000Z-2.csv");
+	T_EQ_INT(stat(md2, &st), 0);
+	T_EQ_INT(stat(csv2, &st), 0);
+	unlink(md2);
+	unlink(csv2);
 	unlink(md);
 	unlink(csv);
 	T_EQ_INT(rmdir(dir), 0);	/* nothing else was left */
