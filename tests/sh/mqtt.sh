@@ -74,7 +74,7 @@ tmux -L "$SOCK" -f /dev/null new -d -s mq -x 100 -y 30 \
 TUI_PID=$(tmux -L "$SOCK" list-panes -t mq -F '#{pane_pid}')
 
 # --- connected: bridge, availability, state, discovery ---
-is "$(msub -t countis/bridge/availability -C 1 -W 20)" online \
+is "$(msub -t countis/bridge/availability -C 1 -W 60)" online \
     "bridge availability: online (retained)"
 wait_for 20 sh -c "mosquitto_sub -h 127.0.0.1 -p $BROKER_PORT -t countis/frozen/availability -C 1 -W 2 | grep -qx online"
 is "$(msub -t countis/frozen/availability -C 1 -W 5)" online "meter availability: online"
@@ -130,12 +130,12 @@ is "$?" 0 "discovery: JSON with HA's fields, unique_id from the serial"
 [ -s "$T_TMP/disc.out" ] && sed 's/^/# /' "$T_TMP/disc.out"
 
 # Home Assistant restarted: discovery again (a live, not a retained, copy).
-msub -R -t "homeassistant/sensor/countis-$serial/ea_total_kwh/config" -C 1 -W 20 \
+msub -R -t "homeassistant/sensor/countis-$serial/ea_total_kwh/config" -C 1 -W 60 \
     >"$T_TMP/again.txt" &
 sub=$!
 # say online until the subscriber (which may not be subscribed yet) has it
 i=0
-while [ $i -lt 20 ] && kill -0 $sub 2>/dev/null; do
+while [ $i -lt 60 ] && kill -0 $sub 2>/dev/null; do
 	mpub -t homeassistant/status -m online
 	wait_for 1 sh -c "! kill -0 $sub 2>/dev/null"
 	i=$((i + 1))
