@@ -26,8 +26,10 @@ procps socat valgrind coreutils util-linux bsdutils diffutils findutils grep
 sed mawk tar libc-bin
 clang libclang-rt-14-dev"
 
-# the release checks: man pages, bash completion, the Debian packages
-PKGS="$PKGS man-db bash-completion dpkg-dev debhelper fakeroot lintian"
+# the release checks: man pages, bash completion, the Debian packages (git
+# to compare the tarball with the tracked files; systemd's pkg-config file
+# for the unit directory, a build dependency of the package)
+PKGS="$PKGS man-db bash-completion dpkg-dev debhelper fakeroot lintian git systemd"
 
 deps() {
 	missing=""

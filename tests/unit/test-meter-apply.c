@@ -250,6 +250,7 @@ test_apply__ident_then_ok(void)
 	T_EQ_INT(m->ok_cycles, 2);
 	T_EQ_INT(m->cycles, 2);
 	free(f);
+	meter_release(m);
 	free(m);
 }
 
@@ -272,6 +273,7 @@ test_apply__stale(void)
 	T_OK(!meter_fresh(m, edge + 1, PERIOD_MS, TIMEOUT_MS));
 	assert_sane_meter(m, edge + 1);
 	free(f);
+	meter_release(m);
 	free(m);
 }
 
@@ -353,6 +355,7 @@ test_apply__timeout_offline_probe_back(void)
 		T_OK(!m->offline);
 	}
 	free(f);
+	meter_release(m);
 	free(m);
 }
 
@@ -409,6 +412,7 @@ test_apply__crc_exception_io(void)
 	T_EQ_INT(m->status, MS_OK);
 	T_EQ_INT(m->consecutive_fail, 0);
 	free(f);
+	meter_release(m);
 	free(m);
 }
 
@@ -451,6 +455,7 @@ test_apply__foreign(void)
 	T_OK(m->ident.is_e34);
 	T_EQ_STR(m->ident.ext_name, "COUNTIS E34 MID");
 	free(f);
+	meter_release(m);
 	free(m);
 
 	/* no "SOCO": foreign, the name not even read */
@@ -463,6 +468,7 @@ test_apply__foreign(void)
 	T_EQ_INT(m->status, MS_NOT_E34);
 	T_EQ_STR(m->ident.ext_name, "");
 	free(f);
+	meter_release(m);
 	free(m);
 
 	/* exception 2 on 0xC350: no such register, not an E34 */
@@ -475,6 +481,7 @@ test_apply__foreign(void)
 	T_EQ_INT(m->status, MS_NOT_E34);
 	T_OK(m->ident.done && !m->ident.is_e34);
 	free(f);
+	meter_release(m);
 	free(m);
 }
 
@@ -511,6 +518,7 @@ test_apply__undecided(void)
 	T_EQ_INT(m->status, MS_OK);
 	T_OK(!m->need_ident);
 	free(f);
+	meter_release(m);
 	free(m);
 }
 
@@ -529,6 +537,7 @@ test_apply__reconnect_reidentifies(void)
 	apply(m, fk_cycle(f, 1, "COUNTIS E34"));
 	T_OK(!m->need_ident);
 	free(f);
+	meter_release(m);
 	free(m);
 }
 
@@ -569,6 +578,7 @@ test_apply__check_raised_and_cleared(void)
 	T_OK(meter_tariffs_consistent(m));
 	T_OK(meter_fresh(m, f->t, PERIOD_MS, TIMEOUT_MS));
 	free(f);
+	meter_release(m);
 	free(m);
 }
 
@@ -611,6 +621,7 @@ test_apply__write_finds_foreign(void)
 	T_EQ_INT(meter_apply_job(m, &w->r, w->t), MI_UNDECIDED);
 	free(w);
 	free(f);
+	meter_release(m);
 	free(m);
 }
 

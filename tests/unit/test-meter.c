@@ -537,6 +537,7 @@ test_meter__implausible_values(void)
 	T_EQ_INT(meter_get(m, REG_PF1)->v.valid, 1);
 	T_EQ_INT(meter_values_plausible(m), 1);
 	T_EQ_INT(meter_fresh(m, 4100, 1000, 300), 1);
+	meter_release(m);
 	free(m);
 }
 

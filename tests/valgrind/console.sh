@@ -22,9 +22,9 @@ for s in '2:Checks ok' '3:^ V1 +[0-9]' '4:Load curve P\+' \
 	scr_expect 60 "${s#*:}" "screen ${s%%:*} drawn"
 done
 scr_keys '?'
-scr_expect 30 'any key closes this help' "help open"
+scr_expect 30 'Keys \((any key closes this help|arrows, PgUp/PgDn scroll)' "help open"
 scr_keys Escape
-wait_for 30 sh -c "! tmux -L $SCR_SOCK capture-pane -p | grep -q 'any key closes'" &&
+wait_for 30 sh -c "! tmux -L $SCR_SOCK capture-pane -p | grep -Eq 'Keys \((any key closes|arrows, PgUp)'" &&
     ok "help closed" || not_ok "help closed" "$(scr_cap)"
 scr_keys q
 scr_expect 60 'EXIT=0$' "q: exit 0 (memcheck found no error)"
