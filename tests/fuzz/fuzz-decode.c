@@ -282,5 +282,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		t_ms += 1000;
 		wall_ms += 1000;
 	}
+	meter_release(&m);
 	return 0;
 }

@@ -42,7 +42,7 @@ int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	struct err	e = { .msg = "" };
-	double		now = sim_clock_real();
+	double		now = clock_wall_s();
 
 	(void)argc;
 	(void)argv;
