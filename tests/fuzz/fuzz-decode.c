@@ -1,15 +1,19 @@
 /*
  * fuzz-decode.c: the response decoder, from raw register words to text.
  *
- * Input: 4 bytes of cycle state (status, exception code, identification,
- * buffer length), then big-endian register words as a slave would answer.
+ * Input: 4 bytes of cycle state (which requests fail, how, connection
+ * changes, buffer length), then big-endian register words as a slave would
+ * answer.
  *  1. Every row of the register map is decoded from the words and printed
  *     with both decimal separators into a buffer of the fuzzed length.
- *  2. The engine's path: the words fill the answers of the poll plan's
- *     requests (fast, slow, info, magic, name) in order, each register
- *     they cover is decoded and stored in a meter as engine.c does, for up
- *     to four cycles; then the meter is judged and exported (CSV row in
- *     both dialects, MQTT state and discovery messages).
+ *  2. The engine's path: for up to six cycles, a poll result is made as
+ *     the engine makes one (identification when the model asks for it,
+ *     details, fast set, slow set); the words fill the answers of its
+ *     requests in order (fast, slow, info, magic, name, as seeds.py wrote
+ *     them), and the model applies it (meter_apply_cycle, or
+ *     meter_apply_probe once the meter went offline). The meter is then
+ *     judged and exported (CSV row in both dialects, MQTT state and
+ *     discovery messages).
  *  3. fmt_fixed on fuzzed raw values and scales, checked against printf.
  */
 #include <inttypes.h>
@@ -116,51 +120,6 @@ decode_rows(const uint16_t *w, size_t nw, size_t len)
 	}
 }
 
-/* engine.c's eng_fill_ident, from the values stored. */
-static void
-fill_ident(struct meter *m)
-{
-	struct meter_ident	*id = &m->ident;
-	const struct reg_sample	*s;
-	int64_t			 a, b, c;
-
-	if ((s = meter_get(m, REG_VENDOR_NAME)) != NULL && s->v.valid)
-		snprintf(id->vendor, sizeof id->vendor, "%s", s->v.str);
-	if ((s = meter_get(m, REG_PRODUCT_NAME)) != NULL && s->v.valid)
-		snprintf(id->product_name, sizeof id->product_name, "%s",
-		    s->v.str);
-	if ((s = meter_get(m, REG_EXTENDED_NAME)) != NULL && s->v.valid)
-		snprintf(id->ext_name, sizeof id->ext_name, "%s", s->v.str);
-	if (meter_raw(m, REG_SERIAL_AA_SS, 0, 0, &a) &&
-	    meter_raw(m, REG_SERIAL_SST_L, 0, 0, &b) &&
-	    meter_raw(m, REG_SERIAL_ORDER, 0, 0, &c))
-		snprintf(id->serial, sizeof id->serial, "%04X-%04X-%lld",
-		    (unsigned)a, (unsigned)b, (long long)c);
-	if (meter_raw(m, REG_JBUS_TABLE_VERSION, 0, 0, &a))
-		id->table_version = (int)a;
-	if (meter_raw(m, REG_SOFTWARE_VERSION, 0, 0, &a))
-		id->sw_version = (int)a;
-}
-
-/* engine.c's eng_store_xfer: the rows request r covers, from words w. */
-static void
-store_req(struct meter *m, const struct poll_req *r, const uint16_t *w,
-    int64_t t_ms, int64_t wall_ms)
-{
-	const struct reg_def	*d;
-	struct reg_value	 v;
-	int			 i;
-
-	for (i = 0; i < r->nids; i++) {
-		d = regmap_get(r->ids[i]);
-		if (d->addr < r->addr || d->addr + d->count > r->addr + r->count)
-			continue;
-		if (reg_decode(d, &w[d->addr - r->addr], &v) == -1)
-			continue;
-		meter_store(m, d->id, &v, t_ms, wall_ms);
-	}
-}
-
 static void
 export_meter(struct meter *m, int64_t now_ms, int last)
 {
@@ -227,16 +186,98 @@ fixed_check(const uint8_t *p)
 		__builtin_trap();
 }
 
+/*
+ * The poll result of cycle k, in the engine's order (eng_submit_cycle):
+ * magic and name when the model asks for an identification, details when
+ * it asks for them, the fast set, the slow set every other cycle. Words go
+ * to the requests in the order of plan_sets; a request past the words
+ * did not run. data[0] bits 1..7: request i fails (bit i % 7 + 1);
+ * data[1]: how (exception with code data[1] / 4, timeout, CRC, io).
+ */
+static size_t
+make_result(struct poll_result *r, const struct meter *m, int k,
+    const uint8_t *data, const uint16_t *w, size_t nw, size_t off,
+    int64_t t_ms, int64_t wall_ms)
+{
+	static const enum stats_outcome fails[4] = { ST_EXCEPTION, ST_TIMEOUT,
+		ST_CRC, ST_IO };
+	const struct poll_set	*order[5], *fill[5];
+	struct poll_xfer	*x;
+	int			 s, q, f;
+
+	memset(r, 0, sizeof *r);
+	r->identify = m->need_ident;
+	r->with_info = r->identify || m->need_info || (data[2] & 1);
+	r->conn_gen = 1 + ((data[2] >> 1) & 1) * (unsigned)(k / 3);
+	r->start_ms = t_ms;
+	r->start_wall_ms = wall_ms;
+	r->end_ms = t_ms + 40;
+	r->end_wall_ms = wall_ms + 40;
+	order[0] = r->identify ? &plan.magic : NULL;
+	order[1] = r->identify ? &plan.name : NULL;
+	order[2] = r->with_info ? &plan.info : NULL;
+	order[3] = &plan.fast;
+	order[4] = k % 2 == 0 ? &plan.slow : NULL;
+	plan_sets(fill);
+	/* the words of each set, in the corpus' order */
+	for (f = 0; f < 5; f++)
+		for (s = 0; s < 5; s++) {
+			if (order[s] != fill[f])
+				continue;
+			for (q = 0; q < order[s]->nreq &&
+			    r->nx < POLL_RESULT_MAX; q++) {
+				x = &r->x[r->nx++];
+				x->req = &order[s]->req[q];
+				x->addr = x->req->addr;
+				x->count = x->req->count;
+				if (off + (size_t)x->count > nw)
+					continue;	/* ran = 0 */
+				x->ran = 1;
+				x->lat_us = 1000u * (unsigned)(1 + q);
+				if (data[0] >> (1 + (r->nx - 1) % 7) & 1) {
+					x->outcome = fails[data[1] % 4];
+					x->exc_code = data[1] / 4;
+				} else {
+					x->outcome = ST_ANSWER;
+					x->words = w + off;
+				}
+				off += (size_t)x->count;
+			}
+		}
+	/* the engine's x[0], x[1] are the identification's: keep that order */
+	if (r->identify && r->nx >= 2) {
+		struct poll_xfer	 t[POLL_RESULT_MAX];
+		int			 i, n = 0;
+
+		for (i = 0; i < r->nx; i++)
+			if (r->x[i].req >= plan.magic.req &&
+			    r->x[i].req < plan.magic.req + plan.magic.nreq)
+				t[n++] = r->x[i];
+		for (i = 0; i < r->nx; i++)
+			if (r->x[i].req >= plan.name.req &&
+			    r->x[i].req < plan.name.req + plan.name.nreq)
+				t[n++] = r->x[i];
+		for (i = 0; i < r->nx; i++)
+			if (!(r->x[i].req >= plan.magic.req &&
+			    r->x[i].req < plan.magic.req + plan.magic.nreq) &&
+			    !(r->x[i].req >= plan.name.req &&
+			    r->x[i].req < plan.name.req + plan.name.nreq))
+				t[n++] = r->x[i];
+		memcpy(r->x, t, sizeof t[0] * (size_t)n);
+	}
+	return off;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct meter	 m;
 	static uint16_t		 w[MAXW];
-	const struct poll_set	*sets[5];
+	static struct poll_result r;
 	size_t			 nw, off;
 	char			 name[64];
 	int64_t			 t_ms = 1000, wall_ms = 1767225600000LL;
-	int			 cycle, s, r;
+	int			 cycle;
 
 	if (size < 4)
 		return 0;
@@ -244,41 +285,25 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fixed_check(data + 4);
 	nw = fuzz_words(data + 4, size - 4, w, MAXW);
 	decode_rows(w, nw, 1 + data[3] % 64);
+	if (nw >= 4)
+		(void)poll_ident_magic_ok(w, 4);
+	if (nw >= 8)
+		(void)poll_ident_name_ok(w, nw < 64 ? (int)nw : 64, name,
+		    sizeof name);
 
-	plan_sets(sets);
-	meter_init(&m, &mconf, 0, t_ms);
+	if (meter_init(&m, &mconf, 0, t_ms) == -1)
+		return 0;
 	off = 0;
-	for (cycle = 0; cycle < 4 && off < nw; cycle++) {
-		for (s = 0; s < 5; s++) {
-			for (r = 0; r < sets[s]->nreq; r++) {
-				if (off + (size_t)sets[s]->req[r].count > nw)
-					break;
-				store_req(&m, &sets[s]->req[r], w + off, t_ms,
-				    wall_ms);
-				if (s == 3)
-					(void)poll_ident_magic_ok(w + off,
-					    sets[s]->req[r].count);
-				if (s == 4)
-					(void)poll_ident_name_ok(w + off,
-					    sets[s]->req[r].count, name,
-					    sizeof name);
-				off += (size_t)sets[s]->req[r].count;
-			}
-		}
-		fill_ident(&m);
-		m.ident.done = data[2] & 1;
-		m.ident.is_e34 = (data[2] >> 1) & 1;
-		m.offline = (data[2] >> 2) & 1;
-		m.status = (enum meter_status)(data[0] % 7);
-		m.exc_code = data[1];
-		m.cycles++;
-		if (m.status == MS_OK) {
-			m.ok_cycles++;
-			m.last_ok_ms = t_ms;
-		}
-		m.last_cycle_ms = t_ms;
-		m.last_cycle_wall_ms = wall_ms;
-		export_meter(&m, t_ms + 10, cycle == 3 || off >= nw);
+	for (cycle = 0; cycle < 6 && off < nw; cycle++) {
+		off = make_result(&r, &m, cycle, data, w, nw, off, t_ms,
+		    wall_ms);
+		if (m.offline) {
+			r.nx = r.nx > 0 ? 1 : 0;
+			r.identify = r.with_info = 0;
+			(void)meter_apply_probe(&m, &r);
+		} else
+			(void)meter_apply_cycle(&m, &r, 2, r.end_ms);
+		export_meter(&m, t_ms + 50, cycle == 5 || off >= nw);
 		t_ms += 1000;
 		wall_ms += 1000;
 	}
