@@ -81,7 +81,8 @@ struct bus_xfer {
 	int		 fc16;		/* for a 1-word write: FC16 rather than FC06 */
 	int		 addr;
 	int		 count;		/* 1..BUS_MAX_WORDS */
-	uint16_t	 words[BUS_MAX_WORDS];	/* read: out; write: in */
+	uint16_t	*words;		/* count words, the submitter's
+					 * storage: read: out; write: in */
 	int		 ran;		/* 0: skipped (cycle stopped before it) */
 	enum stats_outcome outcome;
 	int		 exc_code;	/* Modbus exception code */

@@ -47,6 +47,16 @@ struct mstate {
 	int		 batch_n;	/* batch cycles completed */
 	uint64_t	 round_no;	/* last publishing round it counted in */
 	struct bus_job	 job;		/* the cycle or probe, reused */
+	uint16_t	*words;		/* its words: plan_words, engine's */
+};
+
+/*
+ * A job allocated for one request (a write, the operations of a load-curve
+ * read) with room for the words of every transaction it may hold.
+ */
+struct eng_job_room {
+	struct bus_job	 j;		/* first: free(&room->j) frees it */
+	uint16_t	 words[BUS_JOB_MAX][BUS_MAX_WORDS];
 };
 
 struct ebus {
@@ -65,6 +75,8 @@ struct engine {
 	const struct config	*cfg;
 	struct poll_plan	 plan;
 	struct meter_layout	 layout;	/* the plan's registers */
+	uint16_t		*words;		/* every meter's job words */
+	int			 plan_words;	/* per meter: every set once */
 	struct meter		*meters;
 	struct mstate		*ms;
 	struct ebus		*buses;
@@ -98,9 +110,13 @@ eng_bus_of(struct engine *eng, int meter)
 	return &eng->buses[eng->cfg->meters[meter].bus];
 }
 
-/* Add the requests of a plan set to a job, each tagged with its request. */
+/*
+ * Add the requests of a plan set to a job, each tagged with its request;
+ * their words go at *next, which moves past them.
+ */
 static void
-eng_job_add_set(struct bus_job *j, const struct poll_set *s)
+eng_job_add_set(struct bus_job *j, const struct poll_set *s,
+    uint16_t **next)
 {
 	struct bus_xfer	*x;
 	int		 i;
@@ -112,6 +128,8 @@ eng_job_add_set(struct bus_job *j, const struct poll_set *s)
 		x->addr = s->req[i].addr;
 		x->count = s->req[i].count;
 		x->tag = &s->req[i];
+		x->words = *next;
+		*next += x->count;
 	}
 }
 
@@ -200,24 +218,25 @@ eng_submit_cycle(struct mstate *ms)
 	const struct meter *m = &eng->meters[ms->index];
 	struct bus_job	*j = eng_job_reuse(ms, JOB_CYCLE);
 	int64_t		 now = clock_mono_ms();
+	uint16_t	*w = ms->words;
 	int		 slow;
 
 	j->identify = m->need_ident;
 	if (j->identify) {
-		eng_job_add_set(j, &eng->plan.magic);
-		eng_job_add_set(j, &eng->plan.name);
+		eng_job_add_set(j, &eng->plan.magic, &w);
+		eng_job_add_set(j, &eng->plan.name, &w);
 		j->gate = eng_ident_gate;
 	}
 	/* details and slow set: again next cycle until read whole */
 	if ((j->identify || m->need_info) && !eng->batch_cycles) {
-		eng_job_add_set(j, &eng->plan.info);
+		eng_job_add_set(j, &eng->plan.info, &w);
 		j->with_info = 1;
 	}
-	eng_job_add_set(j, &eng->plan.fast);
+	eng_job_add_set(j, &eng->plan.fast, &w);
 	slow = eng->batch_cycles ? eng->batch_slow && ms->batch_n == 0 :
 	    j->identify || now >= ms->slow_next_ms;
 	if (slow) {
-		eng_job_add_set(j, &eng->plan.slow);
+		eng_job_add_set(j, &eng->plan.slow, &w);
 		j->with_slow = 1;
 		ms->slow_next_ms = now + eng->plan.slow_every_ms;
 	}
@@ -231,8 +250,9 @@ eng_submit_probe(struct mstate *ms)
 {
 	struct engine	*eng = ms->eng;
 	struct bus_job	*j = eng_job_reuse(ms, JOB_PROBE);
+	uint16_t	*w = ms->words;
 
-	eng_job_add_set(j, &eng->plan.magic);
+	eng_job_add_set(j, &eng->plan.magic, &w);
 	ms->busy = 1;
 	bus_submit(&eng_bus_of(eng, ms->index)->bus, j);
 }
@@ -583,6 +603,12 @@ engine_new(struct ev_loop *loop, const struct config *cfg, struct err *e)
 	if (poll_plan_init(&eng->plan, e) == -1)
 		goto fail;
 	eng_layout_init(&eng->layout, &eng->plan);
+	/* the words of the largest cycle: every set once */
+	eng->plan_words = eng->plan.magic.words + eng->plan.name.words +
+	    eng->plan.info.words + eng->plan.fast.words + eng->plan.slow.words;
+	if ((eng->words = calloc((size_t)n * (size_t)eng->plan_words,
+	    sizeof *eng->words)) == NULL)
+		goto nomem;
 	for (i = 0; i < cfg->nbuses; i++) {
 		struct ebus *eb = &eng->buses[i];
 
@@ -604,6 +630,7 @@ engine_new(struct ev_loop *loop, const struct config *cfg, struct err *e)
 			goto nomem;
 		ms->eng = eng;
 		ms->index = i;
+		ms->words = eng->words + (size_t)i * (size_t)eng->plan_words;
 		ev_timer_init(&ms->poll, eng_poll_cb, 0.,
 		    cfg->meters[i].poll_ms / 1000.0);
 		ev_timer_init(&ms->probe, eng_probe_cb, 1., 0.);
@@ -675,6 +702,7 @@ engine_free(struct engine *eng)
 	for (i = 0; eng->meters != NULL && i < eng->cfg->nmeters; i++)
 		meter_release(&eng->meters[i]);
 	free(eng->meters);
+	free(eng->words);
 	free(eng->ms);
 	free(eng->buses);
 	free(eng);
@@ -906,19 +934,23 @@ eng_write(struct engine *eng, int meter, int addr, const uint16_t *words,
     int count, int fc16, int confirmed, engine_write_cb *cb, void *arg,
     struct err *e)
 {
+	struct eng_job_room *room;
 	struct bus_job	*j;
 	struct eng_req	*rq;
 	struct bus_xfer	*x;
+	uint16_t	*w;
 
 	if (meter < 0 || meter >= eng->cfg->nmeters)
 		return err_set(e, "write refused: no meter %d", meter);
-	j = calloc(1, sizeof *j);
+	room = calloc(1, sizeof *room);
 	rq = calloc(1, sizeof *rq);
-	if (j == NULL || rq == NULL) {
-		free(j);
+	if (room == NULL || rq == NULL) {
+		free(room);
 		free(rq);
 		return err_set(e, "write: %s", strerror(ENOMEM));
 	}
+	j = &room->j;
+	w = room->words[0];
 	/*
 	 * Identify in the same job, right before the write frame: the unit
 	 * at that address may have been swapped since the last cycle; the
@@ -928,13 +960,14 @@ eng_write(struct engine *eng, int meter, int addr, const uint16_t *words,
 	j->kind = JOB_WRITE;
 	j->identify = 1;
 	j->gate = eng_ident_gate;
-	eng_job_add_set(j, &eng->plan.magic);
-	eng_job_add_set(j, &eng->plan.name);
+	eng_job_add_set(j, &eng->plan.magic, &w);
+	eng_job_add_set(j, &eng->plan.name, &w);
 	x = &j->x[j->nx++];
 	x->write = 1;
 	x->fc16 = fc16;
 	x->addr = addr;
 	x->count = count;
+	x->words = w;
 	memcpy(x->words, words, (size_t)count * sizeof *words);
 	rq->write_cb = cb;
 	rq->arg = arg;
@@ -989,6 +1022,7 @@ int
 engine_submit_ops(struct engine *eng, int meter, struct engine_op *ops,
     int nops, engine_ops_cb *cb, void *arg, struct err *e)
 {
+	struct eng_job_room *room;
 	struct bus_job	*j;
 	struct eng_req	*rq;
 	int		 i;
@@ -1005,16 +1039,18 @@ engine_submit_ops(struct engine *eng, int meter, struct engine_op *ops,
 			return err_set(e, "transaction refused: 0x%04X x%d is "
 			    "not readable on an E34", ops[i].addr,
 			    ops[i].count);
-	j = calloc(1, sizeof *j);
+	room = calloc(1, sizeof *room);
 	rq = calloc(1, sizeof *rq);
-	if (j == NULL || rq == NULL) {
-		free(j);
+	if (room == NULL || rq == NULL) {
+		free(room);
 		free(rq);
 		return err_set(e, "transaction: %s", strerror(ENOMEM));
 	}
+	j = &room->j;
 	j->kind = JOB_OPS;
 	j->nx = nops;
 	for (i = 0; i < nops; i++) {
+		j->x[i].words = room->words[i];
 		j->x[i].write = ops[i].write;
 		j->x[i].fc16 = 1;	/* the table allows FC16 only on 0xF000 */
 		j->x[i].addr = ops[i].addr;
