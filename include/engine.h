@@ -35,6 +35,13 @@ struct bus_view {
 typedef void	engine_cycle_cb(void *arg, const struct meter *);
 
 struct engine	*engine_new(struct ev_loop *, const struct config *, struct err *);
+/*
+ * engine_new with flags: ENGINE_NO_TRENDS keeps no sparkline rings (a run
+ * without a screen: --export-csv, --headless), 4.7 KiB a meter less.
+ */
+#define ENGINE_NO_TRENDS	0x1
+struct engine	*engine_new_flags(struct ev_loop *, const struct config *,
+		    unsigned flags, struct err *);
 /* Start the workers and the timers. Returns 0 or -1 (e set). */
 int		 engine_start(struct engine *, struct err *);
 /* Stop timers, ask workers to finish, join them. Idempotent. */

@@ -151,7 +151,8 @@ export_run(struct export *x, const struct opts *o)
 	if ((x->loop = ev_loop_new(EVFLAG_AUTO)) == NULL)
 		return err_setc(&x->e, EXIT_SOFTWARE, "cannot create the "
 		    "event loop");
-	if ((x->eng = engine_new(x->loop, x->cfg, &x->e)) == NULL)
+	if ((x->eng = engine_new_flags(x->loop, x->cfg,
+	    ENGINE_NO_TRENDS, &x->e)) == NULL)
 		return -1;
 	engine_set_batch(x->eng, o->cycles > 0 ? o->cycles : 1, 0);
 	engine_on_cycle(x->eng, export_cycle_cb, x);

@@ -80,7 +80,8 @@ headless_up(struct headless *h, const struct config *cfg, struct err *e)
 		return err_setc(e, EXIT_SOFTWARE, "out of memory");
 	for (i = 0; i < cfg->nmeters; i++)
 		h->last[i] = MS_UNKNOWN;
-	if ((h->eng = engine_new(h->loop, cfg, e)) == NULL)
+	if ((h->eng = engine_new_flags(h->loop, cfg, ENGINE_NO_TRENDS,
+	    e)) == NULL)
 		goto fail;
 	if (engine_add_consumer(h->eng, &headless_log_ops, h) == -1) {
 		err_setc(e, EXIT_SOFTWARE, "too many consumers");

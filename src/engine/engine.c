@@ -564,7 +564,8 @@ eng_job_done(void *arg, struct bus_job *j)
 /* The registers a meter keeps: those some set of the plan reads (issue 12:
  * a register never read takes no storage); a trend for the fast set's. */
 static void
-eng_layout_init(struct meter_layout *l, const struct poll_plan *p)
+eng_layout_init(struct meter_layout *l, const struct poll_plan *p,
+    int trends)
 {
 	const struct poll_set	*sets[] = { &p->fast, &p->slow, &p->info,
 				    &p->magic, &p->name };
@@ -576,12 +577,19 @@ eng_layout_init(struct meter_layout *l, const struct poll_plan *p)
 		for (i = 0; i < sets[k]->nreq; i++)
 			for (j = 0; j < sets[k]->req[i].nids; j++)
 				meter_layout_add(l, sets[k]->req[i].ids[j],
-				    k == 0);
+				    trends && k == 0);
 }
 
 /* Allocate the engine, its meters and buses; nothing runs before start. */
 struct engine *
 engine_new(struct ev_loop *loop, const struct config *cfg, struct err *e)
+{
+	return engine_new_flags(loop, cfg, 0, e);
+}
+
+struct engine *
+engine_new_flags(struct ev_loop *loop, const struct config *cfg,
+    unsigned flags, struct err *e)
 {
 	struct engine	*eng;
 	int64_t		 now = clock_mono_ms();
@@ -602,7 +610,8 @@ engine_new(struct ev_loop *loop, const struct config *cfg, struct err *e)
 		goto nomem;
 	if (poll_plan_init(&eng->plan, e) == -1)
 		goto fail;
-	eng_layout_init(&eng->layout, &eng->plan);
+	eng_layout_init(&eng->layout, &eng->plan,
+	    !(flags & ENGINE_NO_TRENDS));
 	/* the words of the largest cycle: every set once */
 	eng->plan_words = eng->plan.magic.words + eng->plan.name.words +
 	    eng->plan.info.words + eng->plan.fast.words + eng->plan.slow.words;
