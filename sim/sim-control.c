@@ -146,7 +146,7 @@ sim_control_command(struct sim *s, const char *line, char *out, size_t len)
 	if ((id = sim_control_unit(s, line, &rest, out, len)) == -1)
 		return;
 	u = sim_unit(s, id);
-	sim_unit_advance(u, &s->site, clock_wall_s());
+	sim_unit_advance(u, &s->site, sim_now(s));
 	if (strcmp(rest, "clear") == 0)
 		sim_faults_clear(&u->faults);
 	else if (strncmp(rest, "tariff", 6) == 0 && (rest[6] == ' ' ||

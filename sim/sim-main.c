@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -64,8 +65,9 @@ sim_teardown(struct sim *s)
 static void
 sim_announce(struct sim *s)
 {
-	char	units[1024], faults[160], line[PATH_MAX + 200];
-	int	id;
+	struct tm	tm;
+	char		units[1024], faults[160], line[PATH_MAX + 200];
+	int		id;
 
 	sim_opts_units_format(s->opts.units, units, sizeof units);
 	if (s->rtu != NULL)
@@ -79,6 +81,13 @@ sim_announce(struct sim *s)
 	    s->ctl != NULL ? s->opts.control_path : "",
 	    (unsigned long long)s->site.seed, SIM_LC_PERIOD_S,
 	    s->opts.speedup);
+	if (s->opts.start_set) {
+		sim_clock_fields((int64_t)floor(s->site.local0), &tm);
+		sim_log(s, "site clock starts at %04d-%02d-%02d %02d:%02d:%02d "
+		    "local time (--start %.0f), %+.0f s from the host's",
+		    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		    tm.tm_min, tm.tm_sec, s->opts.start, s->site.shift);
+	}
 	for (id = 1; id <= SIM_UNIT_MAX; id++) {
 		if (s->units[id] == NULL)
 			continue;
@@ -133,7 +142,7 @@ sim_loop_once(struct sim *s, int sfd, int64_t *next_tick)
 	if (s->ctl != NULL)
 		sim_control_run(s->ctl, s, pfd + n, nc);
 	if (now >= *next_tick) {
-		sim_advance_all(s, clock_wall_s());
+		sim_advance_all(s, sim_now(s));
 		*next_tick = now + SIM_TICK_NS;
 	}
 	return 0;
@@ -162,7 +171,7 @@ main(int argc, char **argv)
 	struct err		e = { .msg = "", .code = 0 };
 	sigset_t		mask;
 	int64_t			next_tick;
-	double			now;
+	double			now, wall;
 	int			sfd, rc;
 
 	memset(&s, 0, sizeof s);
@@ -179,11 +188,14 @@ main(int argc, char **argv)
 		printf("countis-sim %s\n", PACKAGE_VERSION);
 		return EXIT_OK;
 	}
-	now = clock_wall_s();
+	wall = clock_wall_s();
 	if (!s.opts.seed_set)
-		s.opts.seed = (uint64_t)(now * 1e6) ^ (uint64_t)getpid() << 40;
+		s.opts.seed = (uint64_t)(wall * 1e6) ^ (uint64_t)getpid() << 40;
 	s.rng = sim_hash(s.opts.seed, 0xC2C, 0);
+	/* --start moves the site's time; it then runs at real speed. */
+	now = s.opts.start_set ? s.opts.start : wall;
 	sim_site_init(&s.site, s.opts.seed, s.opts.speedup, now);
+	s.site.shift = now - wall;
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);

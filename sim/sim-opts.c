@@ -11,6 +11,7 @@
 
 #include "parse.h"
 #include "wire.h"	/* bus_parity_parse */
+#include "sim-clock.h"
 #include "sim-opts.h"
 
 static const int sim_bauds[] = { 1200, 2400, 4800, 9600, 19200, 38400,
@@ -19,7 +20,7 @@ static const int sim_bauds[] = { 1200, 2400, 4800, 9600, 19200, 38400,
 enum {
 	OPT_PTY = 256, OPT_SERIAL, OPT_TCP, OPT_UNITS, OPT_BAUD, OPT_PARITY,
 	OPT_STOP_BITS, OPT_FAULT, OPT_CONTROL, OPT_SEED, OPT_SPEEDUP,
-	OPT_HELP, OPT_VERSION, OPT_RTU_TCP
+	OPT_HELP, OPT_VERSION, OPT_RTU_TCP, OPT_START
 };
 
 static const struct option sim_long_opts[] = {
@@ -35,6 +36,7 @@ static const struct option sim_long_opts[] = {
 	{ "control",	required_argument,	NULL,	OPT_CONTROL },
 	{ "seed",	required_argument,	NULL,	OPT_SEED },
 	{ "speedup",	required_argument,	NULL,	OPT_SPEEDUP },
+	{ "start",	required_argument,	NULL,	OPT_START },
 	{ "verbose",	no_argument,		NULL,	'v' },
 	{ "help",	no_argument,		NULL,	OPT_HELP },
 	{ "version",	no_argument,		NULL,	OPT_VERSION },
@@ -49,7 +51,7 @@ sim_usage(FILE *f)
 	    "\t| --rtu-tcp [HOST:]PORT\n"
 	    "\t[--units LIST] [--baud B] [--parity none|even|odd] [--stop-bits 1|2]\n"
 	    "\t[--fault UNIT:KIND[=ARG]]... [--control PATH] [--seed N]\n"
-	    "\t[--speedup K] [-v]\n"
+	    "\t[--speedup K] [--start TIME] [-v]\n"
 	    "       countis-sim --help | --version\n"
 	    "\n"
 	    "Simulated Socomec COUNTIS E34 meters speaking Modbus RTU on a\n"
@@ -71,6 +73,9 @@ sim_usage(FILE *f)
 	    "                     \"UNIT clear\", \"UNIT tariff N\" at run time\n"
 	    "  --seed N           reproducible dynamics (default: from the time)\n"
 	    "  --speedup K        the load curve clock runs K times faster\n"
+	    "  --start TIME       the site's clock starts at TIME (Unix seconds\n"
+	    "                     or YYYY-MM-DDTHH:MM:SS local time), not now,\n"
+	    "                     then runs at real speed (default: now)\n"
 	    "  -v, --verbose      log every request\n",
 	    sim_fault_words());
 }
@@ -182,6 +187,51 @@ sim_opts_link(struct sim_opts *o, enum sim_link l, const char *name,
 	return 0;
 }
 
+/*
+ * --start TIME: Unix seconds, or YYYY-MM-DDTHH:MM:SS of local time. The
+ * local time must fall in 2001..2099: the meter's year register counts
+ * years since 2000, and the history the units start with (62 days of
+ * energy, 7 of load curve) stays after 2000-01-01.
+ */
+static int
+sim_opts_start(const char *arg, struct sim_opts *o, struct err *e)
+{
+	struct tm	 tm;
+	char		*end;
+	long long	 v;
+	double		 l;
+	int		 y, mo, d, h, mi, s, n = -1;
+
+	if (*arg != '\0' && strspn(arg, "0123456789") == strlen(arg)) {
+		errno = 0;
+		v = strtoll(arg, &end, 10);
+		o->start = errno != 0 || v > 1000000000000LL ? 1e12 :
+		    (double)v;
+	} else if (sscanf(arg, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h,
+	    &mi, &s, &n) == 6 && n == (int)strlen(arg) &&
+	    strspn(arg, "0123456789-T:") == strlen(arg) &&
+	    sim_clock_from_fields(y, mo, d, h, mi, s) != -1) {
+		memset(&tm, 0, sizeof tm);
+		tm.tm_year = y - 1900;
+		tm.tm_mon = mo - 1;
+		tm.tm_mday = d;
+		tm.tm_hour = h;
+		tm.tm_min = mi;
+		tm.tm_sec = s;
+		tm.tm_isdst = -1;
+		o->start = (double)mktime(&tm);
+	} else
+		return err_set(e, "--start: '%s': expected Unix seconds or "
+		    "YYYY-MM-DDTHH:MM:SS (local time)", arg);
+	l = sim_clock_local2000(o->start);
+	if (l < (double)sim_clock_from_fields(2001, 1, 1, 0, 0, 0) ||
+	    l >= (double)sim_clock_from_fields(2100, 1, 1, 0, 0, 0))
+		return err_set(e, "--start: '%s': expected a time from "
+		    "2001-01-01 to 2099-12-31 (local time)", arg);
+	o->start_set = 1;
+	return 0;
+}
+
 /* The line settings and the numbers. */
 static int
 sim_opts_value(struct sim_opts *o, int c, const char *arg, struct err *e)
@@ -230,6 +280,8 @@ sim_opts_value(struct sim_opts *o, int c, const char *arg, struct err *e)
 			return err_set(e, "--speedup: '%s': expected a number "
 			    "1..1000000", arg);
 		return 0;
+	case OPT_START:
+		return sim_opts_start(arg, o, e);
 	}
 	return err_set(e, "internal: option %d", c);
 }

@@ -6,7 +6,8 @@
  *               | --rtu-tcp [HOST:]PORT
  *               [--units LIST] [--baud B] [--parity none|even|odd]
  *               [--stop-bits 1|2] [--fault UNIT:KIND[=ARG]]...
- *               [--control PATH] [--seed N] [--speedup K] [-v]
+ *               [--control PATH] [--seed N] [--speedup K]
+ *               [--start TIME] [-v]
  *   countis-sim --help | --version
  */
 #ifndef SIM_OPTS_H
@@ -45,6 +46,8 @@ struct sim_opts {
 	uint64_t		 seed;
 	int			 seed_set;
 	double			 speedup;	/* >= 1 */
+	double			 start;		/* --start: Unix s */
+	int			 start_set;
 	int			 verbose;
 	int			 help;
 	int			 version;

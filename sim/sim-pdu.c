@@ -98,7 +98,7 @@ sim_pdu_read(struct sim *s, struct sim_unit *u, int addr, int count,
 			    count, regmap_e34_readable));
 		return sim_pdu_exception(rsp, 3, EXC_ADDRESS);
 	}
-	now = clock_wall_s();
+	now = sim_now(s);
 	sim_unit_advance(u, &s->site, now);
 	sim_image_snap(u, &s->site, now, &sn);
 	sim_image_read(&sn, addr, count, w);
@@ -142,7 +142,7 @@ sim_pdu_apply(struct sim *s, int unit, int fc, int addr, int count,
     const uint16_t *v, char *what, size_t len)
 {
 	struct sim_unit	*u;
-	double		 now = clock_wall_s();
+	double		 now = sim_now(s);
 	int		 id, exc = 0, any = 0;
 
 	if (unit != 0) {

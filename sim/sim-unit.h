@@ -22,10 +22,15 @@
 #define SIM_LC_PERIOD_S	900	/* 0xE00B sync period, also the curve's */
 #define SIM_LC_DAYS	7	/* history at start */
 
-/* What every unit shares: the seed, the start, the curve speed, the cut. */
+/*
+ * What every unit shares: the seed, the start, the curve speed, the cut.
+ * The site's time ("now" everywhere below) is the host's real time plus
+ * shift: 0, or what --start moved the start to (sim_now in sim.h).
+ */
 struct sim_site {
 	uint64_t	seed;
-	double		t0;		/* real time at start (Unix s) */
+	double		t0;		/* site time at start (Unix s) */
+	double		shift;		/* site time - real time, s */
 	double		local0;		/* local s2000 at start */
 	double		speedup;	/* curve clock factor */
 	int64_t		cut_start;	/* power cut in the history, s2000 */

@@ -1,11 +1,12 @@
 /*
- * sim.c: helpers on countis-sim's context: the log, unit lookup, advancing
- * every unit, and the random draws of the crc fault. The loop is in
- * sim-main.c.
+ * sim.c: helpers on countis-sim's context: the log, unit lookup, the site's
+ * time, advancing every unit, and the random draws of the crc fault. The
+ * loop is in sim-main.c.
  */
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "sim-clock.h"
 #include "sim-rand.h"
 #include "sim.h"
 
@@ -51,6 +52,12 @@ sim_unit(const struct sim *s, int id)
 	if (id < 1 || id > SIM_UNIT_MAX)
 		return NULL;
 	return s->units[id];
+}
+
+double
+sim_now(const struct sim *s)
+{
+	return clock_wall_s() + s->site.shift;
 }
 
 void

@@ -34,6 +34,8 @@ void	sim_debug(const struct sim *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 /* The served unit id, or NULL. */
 struct sim_unit	*sim_unit(const struct sim *, int id);
+/* The site's time now: real time, moved by --start (Unix s). */
+double	sim_now(const struct sim *);
 /* Bring every unit's counters and curve up to now. */
 void	sim_advance_all(struct sim *, double now);
 /* 1 with probability pct percent (crc fault). */

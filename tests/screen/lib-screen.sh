@@ -6,6 +6,10 @@
 #   scr_twin ARGS...         the same simulator on TCP ($SCR_TWIN_PORT): same
 #                            seed, same values, readable without touching the
 #                            console's half-duplex line
+#   SCR_START=TIME           when set, both start their clock at TIME
+#                            (countis-sim --start): the same starting counters
+#                            whenever each was started, and a load of the
+#                            time of day chosen (unset: now, as before)
 #   scr_config FILE METERS   METERS: "name:addr:label" words, one bus "line"
 #   scr_start W H LOCALE ARGS...   the console in a pane (environment
 #                            words in $SCR_ENV); after it ends the
@@ -108,14 +112,15 @@ trap 'scr_cleanup || exit 1' EXIT
 trap 'scr_cleanup; trap - EXIT; exit 1' INT TERM HUP PIPE
 
 scr_sim() {
-	start_sim sim --pty "$SCR_LINK" --control "$SCR_CTL" --seed "$SCR_SEED" "$@"
+	start_sim sim --pty "$SCR_LINK" --control "$SCR_CTL" --seed "$SCR_SEED" \
+	    ${SCR_START:+--start "$SCR_START"} "$@"
 	wait_for 20 test -e "$SCR_LINK" && wait_for 20 test -S "$SCR_CTL"
 }
 
 scr_twin() {
 	SCR_TWIN_PORT=$(free_port)
-	"$SIM" --tcp "127.0.0.1:$SCR_TWIN_PORT" --seed "$SCR_SEED" "$@" \
-	    2>"$T_TMP/twin.log" &
+	"$SIM" --tcp "127.0.0.1:$SCR_TWIN_PORT" --seed "$SCR_SEED" \
+	    ${SCR_START:+--start "$SCR_START"} "$@" 2>"$T_TMP/twin.log" &
 	t_track $!
 	wait_for 20 sh -c "$PYTHON $MBCLIENT --tcp 127.0.0.1:$SCR_TWIN_PORT \
 	    --unit 1 'read 50000 4' | grep -q '^ok'"

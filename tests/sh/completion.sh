@@ -117,7 +117,8 @@ is "$(cd site && call _countis_tui_meters countis-tui -c nowhere.ini x)" "" \
 
 # --- countis-sim -------------------------------------------------------------------
 got=$(comp _countis_sim "$SIM" --)
-for o in --pty --serial --tcp --units --fault --control --seed --speedup --help; do
+for o in --pty --serial --tcp --units --fault --control --seed --speedup \
+    --start --help; do
 	like "$got" "^$o\$" "countis-sim --<TAB> offers $o"
 done
 is "$(comp _countis_sim "$SIM" --tcp 0 --parity e | lines)" "even" "countis-sim --parity e<TAB>"
