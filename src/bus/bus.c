@@ -725,13 +725,14 @@ bus_ensure_open(struct bus *b)
 
 /*
  * The link failed in a transaction: note it and plan the reopen. A TCP
- * connection that had answered before is made anew at once (a gateway that
- * reset it, went half-open or lost the framing), else with back-off.
+ * connection (tcp or rtu-tcp) that had answered before is made anew at
+ * once (a gateway or converter that reset it, went half-open or lost the
+ * framing), else with back-off.
  */
 static void
 bus_link_lost(struct bus *b)
 {
-	if (b->link.conf->type == BUS_TCP && b->link.answered) {
+	if (bus_is_net(b->link.conf) && b->link.answered) {
 		/* it worked, then broke (reset, out of step, half-open) */
 		b->silent_ms = 0;
 		b->next_open_ms = clock_mono_us() / 1000;
