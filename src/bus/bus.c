@@ -407,18 +407,30 @@ bus_rtu_frame_len(const uint8_t *buf, int n)
  * more: bytes came after the last answer). Then what is still coming too
  * (the rest of a late, duplicated or trickled answer, which would corrupt
  * the next one): until the line has been quiet for quiet_us, and no later
- * than until_us.
+ * than until_us. Over TCP (net) the stream may end meanwhile: *gone is
+ * then -1 (closed by the peer) or the errno, else 0. A closed socket is
+ * always readable, so waiting for it to go quiet would spin until
+ * until_us, and the request would go to a connection that is no more.
+ * (On a serial line a read of nothing returns 0: VMIN and VTIME are 0.)
  */
 static int
-bus_rtu_drain(int fd, int net, int more, int64_t quiet_us, int64_t until_us)
+bus_rtu_drain(int fd, int net, int more, int64_t quiet_us, int64_t until_us,
+    int *gone)
 {
 	uint8_t	junk[256];
 	int64_t	t;
+	ssize_t	r;
 	int	any = more;
 
+	*gone = 0;
 	for (;;) {
-		while (bus_recv(fd, junk, sizeof junk, net) > 0)
+		while ((r = bus_recv(fd, junk, sizeof junk, net)) > 0)
 			any = 1;
+		if (net && (r == 0 || (errno != EAGAIN &&
+		    errno != EWOULDBLOCK))) {
+			*gone = r == 0 ? -1 : errno;
+			return any;
+		}
 		t = clock_mono_us() + quiet_us;
 		if (!any || bus_wait_in(fd, t < until_us ? t : until_us) != 1)
 			break;
@@ -454,7 +466,7 @@ bus_rtu_xfer(struct bus_link *l, int unit, struct bus_xfer *x, int64_t t0)
 	uint8_t		 req[1 + 6 + 2 * BUS_MAX_WORDS + 2];
 	uint8_t		 buf[MODBUS_RTU_MAX_ADU_LENGTH + 8];
 	int		 fd = modbus_get_socket(l->ctx), n, len, r, have = 0;
-	int		 more;
+	int		 more, gone;
 	int64_t		 rsp_us, deadline, gap_us, last_us = 0, first_us = 0;
 	int64_t		 until;
 	uint16_t	 crc;
@@ -465,10 +477,13 @@ bus_rtu_xfer(struct bus_link *l, int unit, struct bus_xfer *x, int64_t t0)
 	more = l->rx_n > 0;
 	l->rx_n = 0;
 	if (bus_rtu_drain(fd, net, more, wire_gap_us(ch), t0 +
-	    (int64_t)l->timeout_ms * 1000)) {
+	    (int64_t)l->timeout_ms * 1000, &gone)) {
 		x->strays++;
 		t0 = clock_mono_us();	/* the request starts now */
 	}
+	if (gone != 0)
+		return bus_link_fail(l, gone == -1 ? "connection closed by the "
+		    "peer" : strerror(gone), gone == -1 ? ECONNRESET : gone, x);
 	req[0] = (uint8_t)unit;
 	n = 1 + bus_pdu(x, req + 1);
 	crc = bus_crc16(req, n);
@@ -725,13 +740,14 @@ bus_ensure_open(struct bus *b)
 
 /*
  * The link failed in a transaction: note it and plan the reopen. A TCP
- * connection that had answered before is made anew at once (a gateway that
- * reset it, went half-open or lost the framing), else with back-off.
+ * connection (tcp or rtu-tcp) that had answered before is made anew at
+ * once (a gateway or converter that reset it, went half-open or lost the
+ * framing), else with back-off.
  */
 static void
 bus_link_lost(struct bus *b)
 {
-	if (b->link.conf->type == BUS_TCP && b->link.answered) {
+	if (bus_is_net(b->link.conf) && b->link.answered) {
 		/* it worked, then broke (reset, out of step, half-open) */
 		b->silent_ms = 0;
 		b->next_open_ms = clock_mono_us() / 1000;

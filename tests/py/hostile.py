@@ -2,11 +2,13 @@
 """hostile.py: a Modbus peer that misbehaves on request, for the wire tests.
 
 It serves E34-like answers (identification, metrology, energies, tariffs,
-clock) over Modbus TCP (real ports) or Modbus RTU (pseudo-terminals), with
-frames built by hand, and shares nothing with countis-sim: it is the
-independent side of the conversation. One process can serve several lines
-(--tcp and --pty repeat; the units are the same on each, so give each line
-its own unit ids) and never blocks: late, trickled and paced bytes are
+clock) over Modbus TCP (real ports), Modbus RTU (pseudo-terminals) or RTU
+over TCP (real ports carrying RTU frames, CRC included, as a serial-to-
+Ethernet converter does), with frames built by hand, and shares nothing
+with countis-sim: it is the independent side of the conversation. One
+process can serve several lines (--tcp, --pty and --rtu-tcp repeat; the
+units are the same on each, so give each line its own unit ids) and never
+blocks: late, trickled and paced bytes are
 scheduled, so one slow answer holds up no other line. Each fault is one
 mode, chosen per unit and per request on the command line (--fault) or in a
 control file (--control, re-read when it changes, so a fault can be switched
@@ -27,8 +29,9 @@ on and cleared at run time), so a fault matrix can grow a mode at a time:
             spread=MS     the answer's bytes spread evenly over MS ms (the
                           last byte MS ms after the first)
             silent        no answer
-            halfopen      TCP: this connection never answers again (the
-                          socket stays open); new connections are served
+            halfopen      TCP, RTU over TCP: this connection never answers
+                          again (the socket stays open); new connections
+                          are served
             garbage[=N]   N bytes of noise (default 12) instead of the answer
             truncate      the first half of the answer, then nothing
             fc=N          the answer with function code N
@@ -37,7 +40,14 @@ on and cleared at run time), so a fault matrix can grow a mode at a time:
             previous      the unit's last answer to another address (with
                           its transaction id on TCP), as if it came late,
                           instead of this one's
-            reset         TCP: the connection is reset (RST), no answer
+            reset         TCP, RTU over TCP: the connection is reset (RST),
+                          no answer
+            badcrc        RTU, RTU over TCP: the answer with its CRC wrong
+            close         TCP, RTU over TCP: the answer twice, then the
+                          connection closed (FIN), as a converter that
+                          drops it with bytes still in flight; the peer
+                          goes on reading it only to log "request MS ms
+                          after its FIN" for what still comes
             mbap65535     TCP: an MBAP header of length 65535, then the PDU
             sentinel      every value "not available": 0xFFFF, 0xFFFFFFFF,
                           0x7FFF, 0x7FFFFFFF by the register's type
@@ -56,7 +66,13 @@ The energy counter Ea+ (0xC702, 10 Wh) and T1 (0xC802) are 1234500 + K and
 V1 (0xC558, 10 mV) 23000 + K, K counting the reads of each per unit, so
 every answer carries its own values; each request is logged on stderr as
 "unit U 0xADDR #K MODE ea=VALUE v1=VALUE" (the values it carries).
---baud B paces RTU answers at B bits per second (10 bits a character).
+--baud B paces RTU answers at B bits per second (10 bits a character),
+over RTU over TCP too (the converter's serial line). RTU over TCP marks no
+frame boundaries: requests are cut from the stream by their length (8
+bytes, FC16 9 + its byte count) and answered by the same RTU code as a
+pty's, so every RTU fault applies there; of the TCP faults, the
+connection's own (reset, halfopen, close) apply too, mbap65535 does not
+(no answer, as on a pty).
 """
 import argparse
 import heapq
@@ -168,7 +184,7 @@ class Unit:
 MODES = ("late", "twice", "stray", "unit", "exception", "trickle", "spread",
          "silent", "halfopen", "garbage", "truncate", "fc", "badcount",
          "previous", "reset", "mbap65535", "sentinel", "backwards", "tsum",
-         "negfreq")
+         "negfreq", "badcrc", "close")
 # modes that change the values of a valid answer (Peer.values)
 VALUE_MODES = ("sentinel", "backwards", "tsum", "negfreq")
 
@@ -396,6 +412,9 @@ class Peer:
 
 
 class TcpServer:
+    """Modbus TCP: MBAP frames on every connection of a listening port."""
+    KIND = "tcp"
+
     def __init__(self, peer, loop, host, port):
         self.peer = peer
         self.loop = loop
@@ -404,17 +423,17 @@ class TcpServer:
         self.ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.ls.bind((host, port))
         self.ls.listen(8)
-        self.conns = {}		# socket -> [buffer, silent, number]
+        self.conns = {}		# socket -> [buffer, silent, number, FIN time]
         self.nconn = 0
         self.prev = {}		# unit -> [(addr, (tid, answer PDU))], newest first
         loop.readers[self.ls] = self.accept
-        log("serving tcp %s:%d" % (host, port))
+        log("serving %s %s:%d" % (self.KIND, host, port))
 
     def accept(self, _):
         c, _ = self.ls.accept()
         c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.nconn += 1
-        self.conns[c] = [b"", False, self.nconn]
+        self.conns[c] = [b"", False, self.nconn, None]
         self.loop.readers[c] = self.readable
         log("connection %d" % self.nconn)
 
@@ -450,6 +469,46 @@ class TcpServer:
         else:
             self.loop.at(at, go)
 
+    def link_fault(self, s, mode):
+        """The connection's own faults (halfopen, reset); True when mode
+        is one of them and the request is dealt with."""
+        st = self.conns[s]
+        if mode == "halfopen":
+            st[1] = True
+            log("connection %d goes silent, socket kept" % st[2])
+            return True
+        if mode == "reset":
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                         struct.pack("ii", 1, 0))
+            self.drop(s, "reset")
+            return True
+        return False
+
+    def fin(self, s):
+        """Close our side of s (FIN); the peer reads on, to log what still
+        comes (ignored) and how long after the FIN."""
+        st = self.conns.get(s)
+        if st is None or st[3] is not None:
+            return
+        try:
+            s.shutdown(socket.SHUT_WR)
+        except OSError:
+            pass
+        st[3] = time.monotonic()
+        log("connection %d closed (FIN)" % st[2])
+
+    def ignored(self, st):
+        """True when requests on this connection go unanswered (half-open,
+        or closed by us), logged."""
+        if st[3] is not None:
+            log("connection %d: request %d ms after its FIN" %
+                (st[2], (time.monotonic() - st[3]) * 1000))
+            return True
+        if st[1]:
+            log("connection %d silent: request ignored" % st[2])
+            return True
+        return False
+
     def frames(self, s):
         st = self.conns[s]
         while len(st[0]) >= 7:
@@ -457,15 +516,14 @@ class TcpServer:
             if len(st[0]) < 6 + length:
                 return
             pdu, st[0] = st[0][7:6 + length], st[0][6 + length:]
-            if st[1]:
-                log("connection %d silent: request ignored" % st[2])
+            if self.ignored(st):
                 continue
             self.peer.reload()
-            self.request(s, st, tid, unit, pdu)
+            self.request(s, tid, unit, pdu)
             if s not in self.conns:
                 return
 
-    def request(self, s, st, tid, unit, pdu):
+    def request(self, s, tid, unit, pdu):
         got = self.peer.answer(unit, pdu)
         if got is None:
             return
@@ -483,16 +541,9 @@ class TcpServer:
         mode = f.mode if f else None
         if mode == "stray":
             s.sendall(mbap(tid ^ 0x5A5A, unit, Peer.bogus(rsp)))
-        if mode == "halfopen":
-            st[1] = True
-            log("connection %d goes silent, socket kept" % st[2])
+        if self.link_fault(s, mode):
             return
         if mode == "silent":
-            return
-        if mode == "reset":
-            s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
-                         struct.pack("ii", 1, 0))
-            self.drop(s, "reset")
             return
         if mode == "garbage":
             self.send(s, Peer.garbage(f.arg))
@@ -503,6 +554,10 @@ class TcpServer:
             return
         if mode == "mbap65535":
             self.send(s, struct.pack(">HHHB", tid, 0, 65535, unit) + rsp)
+            return
+        if mode == "close":
+            self.send(s, mbap(tid, unit, rsp) * 2)
+            self.fin(s)
             return
         if mode == "previous":
             if prsp is not None:
@@ -524,73 +579,63 @@ class TcpServer:
                 self.send(s, bytes([b]), t + i * per_byte / 1000.0)
 
 
-class RtuServer:
-    def __init__(self, peer, loop, link, baud):
+class RtuLine:
+    """RTU framing and the RTU faults, whatever carries the bytes: a
+    pseudo-terminal (RtuServer) or the connections of a serial-to-Ethernet
+    converter (RtuTcpServer). One line: answers are paced at its speed one
+    after the other, whoever asked."""
+
+    def __init__(self, peer, loop, baud):
         self.peer = peer
         self.loop = loop
-        self.master, self.slave = os.openpty()
-        tty.setraw(self.slave)
-        name = os.ttyname(self.slave)
-        try:
-            os.unlink(link)
-        except FileNotFoundError:
-            pass
-        os.symlink(name, link + ".new")
-        os.rename(link + ".new", link)
-        self.buf = b""
         self.char_s = 10.0 / baud if baud else 0.0
         self.wire_free = 0.0	# when the last scheduled byte is out
         self.prev = {}		# unit -> [(addr, answer PDU)], newest first
-        loop.readers[self.master] = self.readable
-        log("serving pty %s (%s)" % (link, name))
 
-    def write(self, data):
-        try:
-            os.write(self.master, data)
-        except OSError:
-            pass
-
-    def emit(self, data, at, per_byte_s=None):
-        """Put data on the line from the monotonic time at: per_byte_s
-        apart, else at the line's pace, else at once (written in chunks
-        of about 10 ms of bytes)."""
+    def emit(self, out, data, at, per_byte_s=None):
+        """Hand data to out from the monotonic time at: per_byte_s apart,
+        else at the line's pace, else at once (in chunks of about 10 ms
+        of bytes)."""
         at = max(at, self.wire_free)
         step = per_byte_s if per_byte_s is not None else self.char_s
         if step <= 0:
-            self.loop.at(at, lambda d=data: self.write(d))
+            self.loop.at(at, lambda d=data: out(d))
             return
         chunk = max(1, int(0.010 / step))	# ~10 ms of bytes a write
         for i in range(0, len(data), chunk):
-            self.loop.at(at + i * step, lambda d=data[i:i + chunk]:
-                         self.write(d))
+            self.loop.at(at + i * step, lambda d=data[i:i + chunk]: out(d))
         self.wire_free = at + len(data) * step
 
-    def frame(self, unit, pdu):
+    @staticmethod
+    def frame(unit, pdu):
         adu = bytes([unit]) + pdu
         return adu + struct.pack("<H", crc16(adu))
 
-    def readable(self, _):
-        try:
-            self.buf += os.read(self.master, 4096)
-        except OSError:
-            return
-        self.frames()
-
-    def frames(self):
-        while len(self.buf) >= 8:
-            fc = self.buf[1]
-            n = 9 + self.buf[6] if fc == 16 and len(self.buf) >= 7 else 8
-            if len(self.buf) < n:
-                return
-            adu, rest = self.buf[:n], self.buf[n:]
+    @staticmethod
+    def cut(buf):
+        """The whole requests at the start of buf, cut by their length
+        (nothing else marks where one ends on a stream), and what is left:
+        a read or FC06 is 8 bytes, FC16 9 + its byte count. Bytes whose
+        CRC does not check are dropped one at a time (resynchronise)."""
+        adus = []
+        while len(buf) >= 8:
+            fc = buf[1]
+            n = 9 + buf[6] if fc == 16 and len(buf) >= 7 else 8
+            if len(buf) < n:
+                break
+            adu = buf[:n]
             if crc16(adu[:-2]) != struct.unpack("<H", adu[-2:])[0]:
-                self.buf = self.buf[1:]		# resynchronise
+                buf = buf[1:]
                 continue
-            self.buf = rest
-            self.peer.reload()
-            self.request(adu[0], adu[1:-2])
+            adus.append(adu)
+            buf = buf[n:]
+        return adus, buf
 
-    def request(self, unit, pdu):
+    def request(self, out, unit, pdu, link=None):
+        """Answer one request through out(bytes), with its fault; link,
+        the TCP connection's (None on a pty): link.fault(mode) takes its
+        own faults (reset, halfopen) and says True when it dealt with the
+        request, link.fin() closes it (FIN)."""
         got = self.peer.answer(unit, pdu)
         if got is None:
             return
@@ -602,37 +647,119 @@ class RtuServer:
         keep_answer(self.prev, unit, addr, rsp)
         now = time.monotonic()
         mode = f.mode if f else None
-        if mode in ("silent", "halfopen", "reset", "mbap65535"):
+        if link is not None and link.fault(mode):
+            return
+        if mode in ("silent", "halfopen", "reset", "mbap65535") or \
+                (mode == "close" and link is None):
             return
         if mode == "stray":
-            self.emit(self.frame(247 - unit, Peer.bogus(rsp)), now)
-            self.emit(self.frame(unit, rsp), now)
-            self.emit(self.frame(unit, Peer.bogus(rsp, f.arg)),
+            self.emit(out, self.frame(247 - unit, Peer.bogus(rsp)), now)
+            self.emit(out, self.frame(unit, rsp), now)
+            self.emit(out, self.frame(unit, Peer.bogus(rsp, f.arg)),
                       self.wire_free + 0.02)
             return
         if mode == "twice":	# back to back, as a slave on a wire would
-            self.emit(self.frame(unit, rsp) * 2, now)
+            self.emit(out, self.frame(unit, rsp) * 2, now)
+            return
+        if mode == "close":	# twice, then FIN once the bytes are out
+            self.emit(out, self.frame(unit, rsp) * 2, now)
+            self.loop.at(max(now, self.wire_free), link.fin)
             return
         if mode == "garbage":
-            self.emit(Peer.garbage(f.arg), now)
+            self.emit(out, Peer.garbage(f.arg), now)
             return
         if mode == "truncate":
             adu = self.frame(unit, rsp)
-            self.emit(adu[:len(adu) // 2], now)
+            self.emit(out, adu[:len(adu) // 2], now)
             return
         if mode == "spread":
             adu = self.frame(unit, rsp)
-            self.emit(adu, now, f.arg / 1000.0 / max(1, len(adu) - 1))
+            self.emit(out, adu, now, f.arg / 1000.0 / max(1, len(adu) - 1))
+            return
+        if mode == "badcrc":
+            adu = self.frame(unit, rsp)
+            self.emit(out, adu[:-2] + bytes([adu[-2] ^ 0x5A, adu[-1]]), now)
             return
         for delay, u, p, per_byte in self.peer.plan(f, unit, pdu, rsp, prev):
-            self.emit(self.frame(u, p), now + delay / 1000.0,
+            self.emit(out, self.frame(u, p), now + delay / 1000.0,
                       per_byte / 1000.0 if per_byte is not None else None)
+
+
+class RtuServer:
+    """Modbus RTU on a pseudo-terminal (LINK, a symbolic link to it)."""
+
+    def __init__(self, peer, loop, link, baud):
+        self.peer = peer
+        self.line = RtuLine(peer, loop, baud)
+        self.master, self.slave = os.openpty()
+        tty.setraw(self.slave)
+        name = os.ttyname(self.slave)
+        try:
+            os.unlink(link)
+        except FileNotFoundError:
+            pass
+        os.symlink(name, link + ".new")
+        os.rename(link + ".new", link)
+        self.buf = b""
+        loop.readers[self.master] = self.readable
+        log("serving pty %s (%s)" % (link, name))
+
+    def write(self, data):
+        try:
+            os.write(self.master, data)
+        except OSError:
+            pass
+
+    def readable(self, _):
+        try:
+            self.buf += os.read(self.master, 4096)
+        except OSError:
+            return
+        adus, self.buf = RtuLine.cut(self.buf)
+        for adu in adus:
+            self.peer.reload()
+            self.line.request(self.write, adu[0], adu[1:-2])
+
+
+class RtuTcpServer(TcpServer):
+    """RTU over TCP, a serial-to-Ethernet converter in its transparent
+    mode: RTU frames, CRC included, on every connection of a listening
+    port, no MBAP. Requests are cut from the stream by their length and
+    answered by RtuLine (one serial line behind the port, paced at
+    --baud), so every RTU fault applies; the connection's own faults
+    (reset, halfopen) are TcpServer's."""
+    KIND = "rtu-tcp"
+
+    def __init__(self, peer, loop, host, port, baud):
+        self.line = RtuLine(peer, loop, baud)
+        TcpServer.__init__(self, peer, loop, host, port)
+
+    class Link:
+        """One connection's own faults, for RtuLine.request."""
+
+        def __init__(self, server, s):
+            self.fault = lambda mode: server.link_fault(s, mode)
+            self.fin = lambda: server.fin(s)
+
+    def frames(self, s):
+        st = self.conns[s]
+        adus, st[0] = RtuLine.cut(st[0])
+        for adu in adus:
+            if self.ignored(st):
+                continue
+            self.peer.reload()
+            self.line.request(lambda d, s=s: self.send(s, d), adu[0],
+                              adu[1:-2], RtuTcpServer.Link(self, s))
+            if s not in self.conns:
+                return
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--tcp", metavar="HOST:PORT", action="append", default=[])
     ap.add_argument("--pty", metavar="LINK", action="append", default=[])
+    ap.add_argument("--rtu-tcp", metavar="HOST:PORT", action="append",
+                    default=[], help="RTU frames over TCP (a converter)")
     ap.add_argument("--baud", type=int, default=0,
                     help="pace RTU answers at this speed (default: at once)")
     ap.add_argument("--units", required=True,
@@ -643,8 +770,8 @@ def main():
         os.path.dirname(os.path.abspath(__file__)), "..", "..", "data",
         "e34-register-map.tsv"), help="register map, for sentinel's types")
     args = ap.parse_args()
-    if not args.tcp and not args.pty:
-        ap.error("one --tcp or --pty at least")
+    if not args.tcp and not args.pty and not args.rtu_tcp:
+        ap.error("one --tcp, --pty or --rtu-tcp at least")
     peer = Peer(args)
     loop = Loop()
     for t in args.tcp:
@@ -652,6 +779,9 @@ def main():
         TcpServer(peer, loop, host.strip("[]"), int(port))
     for link in args.pty:
         RtuServer(peer, loop, link, args.baud)
+    for t in args.rtu_tcp:
+        host, _, port = t.rpartition(":")
+        RtuTcpServer(peer, loop, host.strip("[]"), int(port), args.baud)
     try:
         loop.run()
     except KeyboardInterrupt:

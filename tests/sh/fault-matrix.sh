@@ -1,15 +1,17 @@
 #!/bin/sh
 # fault-matrix.sh: the hostile-peer fault matrix (issue 11). Every case of
-# the table below runs on every transport: one hostile peer process serves
-# one line per case (a paced pty, or a TCP port), each line a faulty unit
-# and a healthy one, plus a line whose unit never answers; one
-# --export-csv -v run polls them all. For each case and transport:
+# the table below runs on every transport (Modbus RTU on a paced pty,
+# Modbus TCP, RTU over TCP): one hostile peer process serves one line per
+# case (a paced pty, or a TCP port), each line a faulty unit and a healthy
+# one, plus a line whose unit never answers; one --export-csv -v run polls
+# them all. For each case and transport:
 #   - the run ends with the documented status (69: only the silent unit is
 #     named as never answering), and no sanitizer report;
 #   - the faulty unit's rows in the fault window carry the status that
 #     names the fault, and the values not validly read are empty;
 #   - the bus counters name it (timeouts, crc, io, stray, exceptions;
-#     never crc on TCP);
+#     never crc on Modbus TCP, whose frames carry none; RTU over TCP's
+#     do, and a frame that fails it counts as crc there as on a pty);
 #   - the healthy unit on the same line stays ok (a connection both share
 #     may cost it one cycle), and the faulty one is ok again within two
 #     poll periods after the window.
@@ -27,51 +29,73 @@ TIMEOUT_MS=400
 POLL_MS=300
 CYCLES=7
 
-# The matrix. One line a case:  NAME  FAULT  RTU  TCP  HEALTHY
+# The matrix. One line a case:  NAME  FAULT  RTU  TCP  RTUTCP  HEALTHY
 # FAULT: the peer's fault for the faulty unit U; ^0xC552#3-4 is poll
 # cycles 3 and 4 (0xC552 opens every cycle), @0xC552#3-4 the first request
-# of those cycles only. RTU, TCP: STATUS/COUNTER/VALUES, what the faulty
-# unit's rows in the window say, which bus counter counts it ("-": none
-# needs to move) and what is left of the values: none (all empty), all
-# (none empty), m (the metrology block 0xC552 empty, the energies there),
-# ea (only ea_total empty), f (only f_hz empty), em (the energies empty
-# too: the tail of an answer trickled past its timeout hit the next
-# request; a|b: either). "-": the case does not
-# apply to that transport. HEALTHY: all (every row of the healthy unit on
-# the same line ok) or one (it may lose one cycle: a TCP connection they
-# share went silent).
+# of those cycles only. RTU, TCP, RTUTCP (RTU over TCP): STATUS/COUNTER/
+# VALUES, what the faulty unit's rows in the window say, which bus counter
+# counts it ("-": none needs to move) and what is left of the values: none
+# (all empty), all (none empty), m (the metrology block 0xC552 empty, the
+# energies there), ea (only ea_total empty), f (only f_hz empty), em (the
+# energies empty too: the tail of an answer trickled past its timeout hit
+# the next request), e (only the energies and tariff empty: the link
+# failed after the metrology block was read; a|b: either). "-": the case does not apply to that
+# transport. HEALTHY: all (every row of the healthy unit on the same line
+# ok) or one (it may lose one cycle: a TCP connection they share went
+# silent).
+#
+# RTU over TCP is RTU framing (the same frame cutting, CRC check and
+# stray handling as on a serial line) on a TCP connection, so it is judged
+# like RTU, CRC included, except where the transport differs:
+#   - reset, half-open, close: the connection's own faults, judged as on
+#     TCP: reset is io and the connection is made anew at once (it had
+#     answered), so the healthy unit behind the same converter loses
+#     nothing; half-open is three timeouts in a row, then a new connection
+#     (the healthy unit sharing it may lose one cycle); close (the answer
+#     twice, then FIN) is io at the next request, noticed at once (below);
+#   - mbap-65535 is Modbus TCP framing: no case here, nor on RTU;
+#   - bad-crc (a whole answer with a wrong CRC) is a case on both RTU
+#     framings, none on Modbus TCP (no CRC in MBAP).
+# Same status by another path: truncated and bad-count (an answer that
+# stops short) are crc on both RTU framings, on a pty after the byte
+# timeout, over TCP at the request's deadline (a converter may hold a
+# segment back, so there is no byte timeout; doc/engine.md, RTU over TCP).
 MATRIX='
-garbage      U:garbage@0xC552#3-4      crc/crc/m          io/io/none            all
-truncated    U:truncate@0xC552#3-4     crc/crc/m          timeout/timeouts/none all
-other-unit   U:unit=200@0xC552#3-4     timeout/stray/none timeout/stray/none    all
-other-fc     U:fc=4@0xC552#3-4         crc/crc/m          timeout/stray/none    all
-bad-count    U:badcount@0xC552#3-4     crc/crc/m          timeout/stray/none    all
-previous     U:previous@0xC552#3-4     timeout/stray/none timeout/stray/none    all
-late         U:late=600@0xC552#3-4     timeout/timeouts/none timeout/timeouts/none all
-twice        U:twice@0xC552#3-4        ok/stray/all       ok/stray/all          all
-spread-under U:spread=250@0xC552#3-4   ok/-/all           ok/-/all              all
-spread-over  U:spread=500@0xC552#3-4   crc/crc/m|em|none  timeout/timeouts/none all
-exc-01       U:exception=1^0xC552#3-4  exception-1/exceptions/none  exception-1/exceptions/none  all
-exc-02       U:exception=2^0xC552#3-4  exception-2/exceptions/none  exception-2/exceptions/none  all
-exc-03       U:exception=3^0xC552#3-4  exception-3/exceptions/none  exception-3/exceptions/none  all
-exc-04       U:exception=4^0xC552#3-4  exception-4/exceptions/none  exception-4/exceptions/none  all
-exc-06       U:exception=6^0xC552#3-4  exception-6/exceptions/none  exception-6/exceptions/none  all
-exc-11       U:exception=11^0xC552#3-4 exception-11/exceptions/none exception-11/exceptions/none all
-sentinel     U:sentinel^0xC552#3-4     ok/-/none          ok/-/none             all
-backwards    U:backwards^0xC552#3-4    ok/-/ea            ok/-/ea               all
-negfreq      U:negfreq^0xC552#3-4      ok/-/f             ok/-/f                all
-silent       U:silent@0xC552#3-4       timeout/timeouts/none timeout/timeouts/none all
-reset        U:reset@0xC552#3-4        -                  io/io/none            all
-half-open    U:halfopen@0xC552#3       -                  timeout/timeouts/none one
-mbap-65535   U:mbap65535@0xC552#3-4    -                  io/io/none            all
+garbage      U:garbage@0xC552#3-4      crc/crc/m          io/io/none            crc/crc/m          all
+truncated    U:truncate@0xC552#3-4     crc/crc/m          timeout/timeouts/none crc/crc/m          all
+other-unit   U:unit=200@0xC552#3-4     timeout/stray/none timeout/stray/none    timeout/stray/none all
+other-fc     U:fc=4@0xC552#3-4         crc/crc/m          timeout/stray/none    crc/crc/m          all
+bad-count    U:badcount@0xC552#3-4     crc/crc/m          timeout/stray/none    crc/crc/m          all
+bad-crc      U:badcrc@0xC552#3-4       crc/crc/m          -                     crc/crc/m          all
+previous     U:previous@0xC552#3-4     timeout/stray/none timeout/stray/none    timeout/stray/none all
+late         U:late=600@0xC552#3-4     timeout/timeouts/none timeout/timeouts/none timeout/timeouts/none all
+twice        U:twice@0xC552#3-4        ok/stray/all       ok/stray/all          ok/stray/all       all
+spread-under U:spread=250@0xC552#3-4   ok/-/all           ok/-/all              ok/-/all           all
+spread-over  U:spread=500@0xC552#3-4   crc/crc/m|em|none  timeout/timeouts/none crc/crc/m|em|none  all
+exc-01       U:exception=1^0xC552#3-4  exception-1/exceptions/none  exception-1/exceptions/none  exception-1/exceptions/none  all
+exc-02       U:exception=2^0xC552#3-4  exception-2/exceptions/none  exception-2/exceptions/none  exception-2/exceptions/none  all
+exc-03       U:exception=3^0xC552#3-4  exception-3/exceptions/none  exception-3/exceptions/none  exception-3/exceptions/none  all
+exc-04       U:exception=4^0xC552#3-4  exception-4/exceptions/none  exception-4/exceptions/none  exception-4/exceptions/none  all
+exc-06       U:exception=6^0xC552#3-4  exception-6/exceptions/none  exception-6/exceptions/none  exception-6/exceptions/none  all
+exc-11       U:exception=11^0xC552#3-4 exception-11/exceptions/none exception-11/exceptions/none exception-11/exceptions/none all
+sentinel     U:sentinel^0xC552#3-4     ok/-/none          ok/-/none             ok/-/none          all
+backwards    U:backwards^0xC552#3-4    ok/-/ea            ok/-/ea               ok/-/ea            all
+negfreq      U:negfreq^0xC552#3-4      ok/-/f             ok/-/f                ok/-/f             all
+silent       U:silent@0xC552#3-4       timeout/timeouts/none timeout/timeouts/none timeout/timeouts/none all
+reset        U:reset@0xC552#3-4        -                  io/io/none            io/io/none         all
+half-open    U:halfopen@0xC552#3       -                  timeout/timeouts/none timeout/timeouts/none one
+close        U:close@0xC552#3-4        -                  io/io/e               io/io/e            all
+mbap-65535   U:mbap65535@0xC552#3-4    -                  io/io/none            -                  all
 '
-# Transports, one line each: NAME (a shell identifier) and the column of
-# MATRIX it is judged by (a new transport may share one, e.g. "rtutcp 3"
-# for RTU frames over TCP). Each has line_NAME K (the peer's option for
-# case K's line) and bus_NAME K (its [bus] section, named bK).
+# Transports, one line each: NAME (a shell identifier), the column of
+# MATRIX it is judged by (3 RTU, 4 TCP, 5 RTU over TCP) and whether its
+# frames carry a CRC (no: the crc counter must stay 0). Each has line_NAME
+# K (the peer's option for case K's line) and bus_NAME K (its [bus]
+# section, named bK).
 TRANSPORTS='
-rtu 3
-tcp 4
+rtu 3 crc
+tcp 4 no
+rtutcp 5 crc
 '
 line_rtu() { echo "--pty $T_TMP/line-$1"; }
 bus_rtu() {
@@ -85,15 +109,23 @@ bus_tcp() {
 	printf '[bus b%s]\ntype = tcp\nhost = 127.0.0.1\nport = %s\n' "$1" "$_p"
 	printf 'timeout_ms = %s\n\n' "$TIMEOUT_MS"
 }
+# a converter whose serial side runs at 19200, the speed the peer paces at
+line_rtutcp() { eval "echo --rtu-tcp 127.0.0.1:\$port_$1"; }
+bus_rtutcp() {
+	eval "_p=\$port_$1"
+	printf '[bus b%s]\ntype = rtu-tcp\nhost = 127.0.0.1\nport = %s\n' \
+	    "$1" "$_p"
+	printf 'baud = 19200\ntimeout_ms = %s\n\n' "$TIMEOUT_MS"
+}
 
 # The cases, numbered from 1 (case K: unit K faulty, 100+K healthy), and
 # one more line whose unit never answers.
 n=0
-while read -r name fault rtu tcp healthy; do
+while read -r name fault rtu tcp rtutcp healthy; do
 	[ -n "$name" ] || continue
 	n=$(( n + 1 ))
 	eval "c_name_$n=\$name c_fault_$n=\$fault c_3_$n=\$rtu c_4_$n=\$tcp \
-	    c_healthy_$n=\$healthy"
+	    c_5_$n=\$rtutcp c_healthy_$n=\$healthy"
 done <<END
 $MATRIX
 END
@@ -113,7 +145,8 @@ san_clean() { ! grep -Eq 'runtime error|AddressSanitizer|LeakSanitizer' "$1"; }
 
 # digest CSV ERR: shell assignments from the run, so the checks fork
 # nothing: st_METER (its statuses), vc_METER_ROW (what is left of the
-# values: none, all, m, ea, f, or the empty columns), ctr_BUS_COUNTER.
+# values: none, all, m, ea, f, em, e, or the empty columns),
+# ctr_BUS_COUNTER.
 digest() {
 	awk -F, 'FNR == 1 && FILENAME ~ /csv$/ { next }
 	FILENAME ~ /csv$/ {
@@ -128,6 +161,7 @@ digest() {
 		else if (miss == "_27") c = "f"
 		else if (metro && ne == 21) c = "m"
 		else if (metro && ne == 23 && $7 == "" && $34 == "") c = "em"
+		else if (miss == "_7_8_9_10_11_12_34") c = "e"
 		else c = "cols" miss
 		printf "vc_%s_%d=%s\n", m, r, c
 		next
@@ -145,7 +179,7 @@ digest() {
 }
 
 run_transport() {
-	tr=$1 col=$2
+	tr=$1 col=$2 crc=$3
 	set -- $(free_ports $SILENT)
 	k=1 args=""
 	for p in "$@"; do
@@ -188,14 +222,14 @@ run_transport() {
 	k=1
 	while [ $k -le $NCASES ]; do
 		eval "exp=\$c_${col}_$k"
-		[ "$exp" = - ] || check_case "$tr" $k "$exp"
+		[ "$exp" = - ] || check_case "$tr" $k "$exp" "$crc"
 		k=$(( k + 1 ))
 	done
 }
 
-# check_case TRANSPORT K STATUS/COUNTER/VALUES
+# check_case TRANSPORT K STATUS/COUNTER/VALUES CRC
 check_case() {
-	_tr=$1 _k=$2
+	_tr=$1 _k=$2 _hascrc=$4
 	_st=${3%%/*} _ctr=${3#*/} _vals=${3##*/}
 	_ctr=${_ctr%/*}
 	eval "_name=\$c_name_$_k _hl=\$c_healthy_$_k _got=\$st_c$_k \
@@ -219,13 +253,26 @@ check_case() {
 		*) not_ok "$_d row $_r: values left: $_vals" "got: $_vc" ;;
 		esac
 	done
+	if [ "$_name" = close ]; then
+		# a connection the peer closed is noticed when it is read, never
+		# by spending a request's timeout on it: nothing reaches the
+		# peer later than half a timeout after its FIN
+		_fin=$(sed -n 's/.*: request \([0-9]*\) ms after its FIN$/\1/p' \
+		    "$T_TMP/$_tr.log" | sort -n | tail -1)
+		if [ "${_fin:-0}" -lt $(( TIMEOUT_MS / 2 )) ]; then
+			ok "$_d the closed connection noticed at once (requests after its FIN: ${_fin:+the latest $_fin ms after}${_fin:-none})"
+		else
+			not_ok "$_d the closed connection noticed at once" \
+			    "a request $_fin ms after the FIN (timeout $TIMEOUT_MS ms)"
+		fi
+	fi
 	if [ "$_ctr" != - ]; then
 		eval "_n=\${ctr_b${_k}_$_ctr:-0}"
 		if [ "$_n" -gt 0 ]; then ok "$_d counted as $_ctr ($_n)"
 		else not_ok "$_d counted as $_ctr" \
 		    "$(grep "^bus b$_k:" "$T_TMP/$_tr.err")"; fi
 	fi
-	if [ "$_tr" != rtu ]; then
+	if [ "$_hascrc" = no ]; then
 		eval "_n=\${ctr_b${_k}_crc:-x}"
 		is "$_n" 0 "$_d no crc counted on $_tr"
 	fi
@@ -243,8 +290,8 @@ check_case() {
 	fi
 }
 
-while read -r tr col; do
-	[ -n "$tr" ] && run_transport "$tr" "$col"
+while read -r tr col crc; do
+	[ -n "$tr" ] && run_transport "$tr" "$col" "$crc"
 done <<END
 $TRANSPORTS
 END
@@ -258,7 +305,7 @@ HL="$T_TMP/hl.faults"
 : >"$HL"
 set -- $(free_ports 9)
 hl_args="" hl_units="" t=0
-while read -r tr col; do
+while read -r tr col crc; do
 	[ -n "$tr" ] || continue
 	t=$(( t + 1 ))
 	eval "port_$(( 40 + t ))=\$1"; shift
@@ -275,7 +322,7 @@ start_peer hl $hl_args --baud 19200 --units "${hl_units#,}" --control "$HL"
 hl_ini() {
 	[ -n "${1:-}" ] && printf '[prometheus]\ntextfile = %s\n\n' "$T_TMP/hl.prom"
 	t=0
-	while read -r tr col; do
+	while read -r tr col crc; do
 		[ -n "$tr" ] || continue
 		t=$(( t + 1 ))
 		bus_$tr $(( 40 + t ))
@@ -306,7 +353,7 @@ all_up() {
 wait_for 60 all_up && ok "headless: every meter up before the faults" ||
     not_ok "headless: every meter up before the faults" "$(cat "$T_TMP/hl.prom" 2>/dev/null | grep meter_up)"
 t=0
-while read -r tr col; do
+while read -r tr col crc; do
 	[ -n "$tr" ] || continue
 	t=$(( t + 1 )); b=$(( 10 + 10 * t ))
 	printf '%d:tsum\n%d:backwards\n%d:negfreq\n%d:sentinel\n' \
@@ -315,7 +362,7 @@ done <<END
 $TRANSPORTS
 END
 mv "$HL.new" "$HL"
-while read -r tr col; do
+while read -r tr col crc; do
 	[ -n "$tr" ] || continue
 	for c in "1 T1..T4 not adding up to the total" \
 	    "2 the total going backwards" "3 a negative frequency"; do
@@ -351,14 +398,14 @@ check "headless: no sanitizer report" san_clean "$T_TMP/hl.err"
 # through the control file; the console keeps answering keys meanwhile.
 hl_ini >"$T_TMP/con.ini"
 scr_start 100 30 C.UTF-8 -c "$T_TMP/con.ini"
-while read -r tr col; do
+while read -r tr col crc; do
 	[ -n "$tr" ] || continue
 	scr_row_expect 30 " $tr-5 +b4" ' ok' "console $tr: up, the healthy unit ok"
 done <<END
 $TRANSPORTS
 END
 t=0 faults=""
-while read -r tr col; do
+while read -r tr col crc; do
 	[ -n "$tr" ] || continue
 	t=$(( t + 1 ))
 	faults="$faults$(( 11 + 10 * t )):silent
@@ -367,7 +414,7 @@ done <<END
 $TRANSPORTS
 END
 printf '%s' "$faults" >"$HL"
-while read -r tr col; do
+while read -r tr col crc; do
 	[ -n "$tr" ] || continue
 	scr_row_expect 20 " $tr-1 +b4" '(timeout|offline)' "console $tr: the silenced unit shows timeout"
 	scr_row_expect 20 " $tr-5 +b4" ' ok' "console $tr: the healthy unit on its line stays ok"
@@ -379,7 +426,7 @@ scr_expect 10 '^Bus b41' "console: key 6 shows the Bus screen during the fault"
 scr_keys 1
 scr_body_expect 10 '[a-z]+-5 +b4[0-9]/[0-9]+ ' "console: key 1 back to Fleet"
 : >"$HL"
-while read -r tr col; do
+while read -r tr col crc; do
 	[ -n "$tr" ] || continue
 	# given up after three failed cycles, it is probed with back-off
 	scr_row_expect 40 " $tr-1 +b4" ' ok' "console $tr: ok again once cleared"
