@@ -213,6 +213,10 @@ struct bus {
 	TAILQ_HEAD(, bus_job)	 done;		/* under mu */
 	int			 stopping;	/* under mu */
 	int			 queued;	/* jobs in todo, under mu */
+	/* a hand-over (bus_pause, bus_hand_over): the worker runs no job */
+	int			 pausing;	/* under mu */
+	int			 running;	/* under mu: in a job or closing */
+	pthread_cond_t		 idle_cv;	/* running went to 0 */
 	/* connection state, written by the worker under mu */
 	int			 connected;
 	char			 conn_error[128];
@@ -248,7 +252,45 @@ void	bus_submit(struct bus *, struct bus_job *);
 /* Stop the worker after the job in progress; jobs still queued come back
  * through result_fn with nothing run. Idempotent. */
 void	bus_stop(struct bus *);
+/* Ask the worker to stop without waiting for it (bus_stop joins it): a
+ * caller with many buses asks them all first, then waits for each. */
+void	bus_quit(struct bus *);
+/* bus_stop, then close the line and free what bus_init made. */
 void	bus_release(struct bus *);
+
+/*
+ * Hand a running bus to another owner (a configuration reload), keeping its
+ * worker thread, its open connection and, on a serial line, its lock file
+ * and TIOCEXCL. bus_pause asks the worker to run nothing more: the job in
+ * progress stops after its current transaction (at most one request's
+ * timeout, or one connect). bus_hand_over then waits for that, hands every
+ * job still queued or finished back to the present owner's result_fn (the
+ * queued ones not run, the cut one with its later transactions not run),
+ * and points the bus at conf and the new owner's fn(arg); a new timeout_ms
+ * (and a new name) applies from the next request. Only for conf of the
+ * same link (bus_link_same). Loop thread; bus_hand_over without bus_pause
+ * first pauses by itself.
+ */
+void	bus_pause(struct bus *);
+void	bus_hand_over(struct bus *, const struct bus_conf *conf,
+	    bus_result_fn *fn, void *arg);
+/* 1 when the worker runs and the line is not lent (bus_hold): a bus that
+ * bus_hand_over may take. */
+int	bus_running(struct bus *);
+/*
+ * 1 when a link opened with a's settings is the one b asks for: the same
+ * type and device, baud, parity and stop bits (rtu), or host and port (tcp,
+ * rtu-tcp). The rest is applied to an open link from the next request: the
+ * name, timeout_ms, and rtu-tcp's baud, parity and stop bits (the far
+ * line's, which only set the wire time a request waits for).
+ */
+int	bus_link_same(const struct bus_conf *a, const struct bus_conf *b);
+/*
+ * What differs from a to b, name left out: "baud 9600 -> 19200, timeout
+ * 200 -> 300 ms" into buf (len bytes, cut if need be); "" when nothing.
+ */
+void	bus_conf_changes(const struct bus_conf *a, const struct bus_conf *b,
+	    char *buf, size_t len);
 /* Snapshot of the connection state (loop thread). */
 void	bus_conn_state(struct bus *, int *connected, char *err, size_t len,
 	    unsigned *gen);

@@ -47,6 +47,16 @@ struct exporter_ops {
 					    struct engine *, const struct config *,
 					    struct err *);
 	void				(*close)(void *state);
+	/*
+	 * Optional, for a configuration reload: go on running, now for the
+	 * new engine and configuration, keeping what the new section leaves
+	 * unchanged (a listening socket). The engine it served is stopped
+	 * but still allocated. Returns 0, or -1 when it cannot (the section
+	 * is gone, or what it holds open changed): it is then closed and
+	 * opened again.
+	 */
+	int				(*rebind)(void *state, struct engine *,
+					    const struct config *);
 	const struct consumer_ops	*consumer;
 };
 
@@ -58,5 +68,13 @@ struct exporters {
 int	exporters_open(struct exporters *, struct ev_loop *, struct engine *,
 	    const struct config *, struct err *);
 void	exporters_close(struct exporters *);
+/*
+ * A reload: every running exporter that can (exporter_ops.rebind) goes on
+ * for eng and cfg, the others are closed, then every one cfg turns on and
+ * not running is opened, each added to eng's consumers. Returns 0, or -1
+ * with e set and every exporter closed.
+ */
+int	exporters_reopen(struct exporters *, struct ev_loop *, struct engine *,
+	    const struct config *, struct err *);
 
 #endif

@@ -7,6 +7,7 @@
 #ifndef ENGINE_H
 #define ENGINE_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -49,6 +50,25 @@ void		 engine_stop(struct engine *);
 void		 engine_free(struct engine *);	/* NULL is fine */
 
 void		 engine_on_cycle(struct engine *, engine_cycle_cb *, void *arg);
+
+/*
+ * A configuration reload: eng (new, not started) takes over from old (the
+ * running engine) every bus whose link it can use as it is (bus_link_same:
+ * same type and device and line settings, or same host and port; the one
+ * of the same name first, else a renamed one): worker thread, open
+ * connection, serial lock and TIOCEXCL, line statistics; a new timeout
+ * applies from the next request. The meters on such a bus that keep their
+ * address keep their state (values, statistics, identification, back-off).
+ * A request in progress on a bus taken over finishes first (at most one
+ * timeout; the cycle it cut short is dropped); queued ones go back to old
+ * unrun. Then old is stopped, which closes the buses not taken (before eng
+ * opens any); free it once nothing reads it. sum (len bytes, may be NULL)
+ * says what became of each bus: "bus a kept (connection open), bus b
+ * reopened (baud 9600 -> 19200), bus c opened, bus d closed; 2 meters kept
+ * their state". Loop thread.
+ */
+void		 engine_take_over(struct engine *eng, struct engine *old,
+		    char *sum, size_t len);
 
 /*
  * Publish every completed cycle to a consumer (consumer.h), in the order

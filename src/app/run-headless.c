@@ -1,12 +1,20 @@
 /*
  * run-headless.c: --headless (run_headless), the service mode. Polls every
  * configured meter and runs the configured exporters (consumer.h) without a
- * screen until SIGTERM or SIGINT (exit 0). SIGHUP reads the configuration
- * file again: an invalid file is logged with its file:line and the running
- * one stays; a valid one replaces it. The engine has no way yet to hand a
- * bus over from one configuration to the next, so a reload stops the engine
- * and the exporters and starts them again on the new file (connections are
- * reopened). Logs go to stderr through log.c (syslog levels under systemd).
+ * screen until SIGTERM or SIGINT (exit 0). Logs go to stderr through log.c
+ * (syslog levels under systemd).
+ *
+ * SIGHUP reads the configuration file again. An invalid file is logged with
+ * its file:line and the running one stays. A valid one is put in force by
+ * headless_switch: a new engine on it takes over from the running one
+ * (engine_take_over) every bus whose link it can use as it is, with its
+ * worker thread, open connection and serial lock, and the state of the
+ * meters on it; the other buses of the old engine close, the new ones
+ * open. The Prometheus exporter keeps its HTTP listener when the address
+ * is the same (exporters_reopen); MQTT reconnects. What became of each bus
+ * is logged. If the new configuration cannot be applied after the old
+ * engine gave way (an exporter that does not start), the previous
+ * configuration is put back the same way, taking the buses over again.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -29,6 +37,7 @@ struct headless {
 	struct engine		*eng;
 	struct exporters	 x;
 	enum meter_status	*last;		/* per meter, for the log */
+	int			 rc;		/* exit status after the loop */
 	ev_signal		 sigterm, sigint, sighup;
 };
 
@@ -68,49 +77,72 @@ headless_down(struct headless *h)
 	h->last = NULL;
 }
 
-/* Start the engine and the exporters on cfg. Returns 0 or -1 (e set). */
+/*
+ * Put cfg in force: an engine on cfg takes over what it can of the running
+ * one (none at start), the exporters follow, then it starts. Returns 0, or
+ * -1 with e set. On failure, when h->cfg is still the previous
+ * configuration nothing changed; when it is cfg, the previous engine is
+ * gone and h->eng, cfg's, is not polling: the caller puts another
+ * configuration in force (it takes the buses over) or stops.
+ */
 static int
-headless_up(struct headless *h, const struct config *cfg, struct err *e)
+headless_switch(struct headless *h, const struct config *cfg, struct err *e)
 {
-	int	i;
+	struct engine		*eng, *old = h->eng;
+	enum meter_status	*last;
+	char			 sum[2048];
+	int			 i, rc;
 
-	h->cfg = cfg;
-	if ((h->last = calloc((size_t)cfg->nmeters + 1, sizeof *h->last)) ==
-	    NULL)
+	if ((last = calloc((size_t)cfg->nmeters + 1, sizeof *last)) == NULL)
 		return err_setc(e, EXIT_SOFTWARE, "out of memory");
-	for (i = 0; i < cfg->nmeters; i++)
-		h->last[i] = MS_UNKNOWN;
-	if ((h->eng = engine_new_flags(h->loop, cfg, ENGINE_NO_TRENDS,
-	    e)) == NULL)
-		goto fail;
-	if (engine_add_consumer(h->eng, &headless_log_ops, h) == -1) {
-		err_setc(e, EXIT_SOFTWARE, "too many consumers");
-		goto fail;
+	if ((eng = engine_new_flags(h->loop, cfg, ENGINE_NO_TRENDS, e)) ==
+	    NULL) {
+		free(last);
+		return -1;
 	}
-	if (exporters_open(&h->x, h->loop, h->eng, cfg, e) == -1) {
-		engine_free(h->eng);
-		h->eng = NULL;
-		goto fail;
+	if (engine_add_consumer(eng, &headless_log_ops, h) == -1) {
+		engine_free(eng);
+		free(last);
+		return err_setc(e, EXIT_SOFTWARE, "too many consumers");
 	}
-	if (engine_start(h->eng, e) == -1)
-		goto fail;
+	/* from here on the running engine gives way */
+	if (old != NULL) {
+		engine_take_over(eng, old, sum, sizeof sum);
+		log_msg(LL_INFO, "reload: %s", sum);
+	}
+	for (i = 0; i < cfg->nmeters; i++)	/* a meter taken over: no news */
+		last[i] = engine_meter(eng, i)->status;
+	free(h->last);
+	h->last = last;
+	h->eng = eng;
+	h->cfg = cfg;
+	rc = exporters_reopen(&h->x, h->loop, eng, cfg, e);
+	engine_free(old);	/* after the exporters let go of it */
+	if (rc == -1 || engine_start(eng, e) == -1)
+		return -1;
 	log_msg(LL_INFO, "polling %d meter%s on %d bus%s from %s",
 	    cfg->nmeters, cfg->nmeters == 1 ? "" : "s", cfg->nbuses,
 	    cfg->nbuses == 1 ? "" : "es", cfg->path);
 	return 0;
-fail:
-	headless_down(h);
-	return -1;
+}
+
+/* Free a configuration loaded here (NULL is fine). */
+static void
+headless_config_free(struct config *cfg)
+{
+	if (cfg != NULL) {
+		config_free(cfg);
+		free(cfg);
+	}
 }
 
 /* SIGHUP: load the file again; apply it only when it is valid. */
 static void
 headless_reload(struct headless *h)
 {
-	struct config	*next;
-	const struct config *prev = h->cfg;
-	struct config	*prev_owned = h->owned;
-	struct err	 e = { .code = 0 };
+	const struct config	*prev = h->cfg;
+	struct config		*next;
+	struct err		 e = { .code = 0 }, e2 = { .code = 0 };
 
 	log_msg(LL_INFO, "SIGHUP: reloading %s", prev->path);
 	if ((next = malloc(sizeof *next)) == NULL) {
@@ -125,24 +157,32 @@ headless_reload(struct headless *h)
 		free(next);
 		return;
 	}
-	headless_down(h);
-	if (headless_up(h, next, &e) == -1) {
-		log_msg(LL_ERR, "reload failed: %s; going back to the previous "
-		    "configuration", e.msg);
-		config_free(next);
-		free(next);
-		if (headless_up(h, prev, &e) == -1) {
-			log_msg(LL_ERR, "%s", e.msg);
-			ev_break(h->loop, EVBREAK_ALL);
-		}
+	if (headless_switch(h, next, &e) == 0) {
+		headless_config_free(h->owned);	/* prev, when loaded here */
+		h->owned = next;
+		log_msg(LL_INFO, "reload: configuration applied");
 		return;
 	}
-	h->owned = next;
-	if (prev_owned != NULL) {
-		config_free(prev_owned);
-		free(prev_owned);
+	if (h->cfg == prev) {		/* nothing changed */
+		log_msg(LL_ERR, "reload failed: %s; keeping the running "
+		    "configuration", e.msg);
+		headless_config_free(next);
+		return;
 	}
-	log_msg(LL_INFO, "reload: configuration applied");
+	log_msg(LL_ERR, "reload failed: %s; going back to the previous "
+	    "configuration", e.msg);
+	if (headless_switch(h, prev, &e2) == 0) {
+		headless_config_free(next);
+		log_msg(LL_INFO, "reload: the previous configuration is in "
+		    "force again");
+		return;
+	}
+	log_msg(LL_ERR, "%s", e2.msg);
+	headless_down(h);	/* nothing uses either configuration now */
+	headless_config_free(next);
+	h->cfg = prev;
+	h->rc = e2.code != 0 ? e2.code : EXIT_SOFTWARE;
+	ev_break(h->loop, EVBREAK_ALL);
 }
 
 static void
@@ -180,16 +220,15 @@ run_headless(const struct opts *o, const struct config *cfg)
 	ev_signal_start(h.loop, &h.sigterm);
 	ev_signal_start(h.loop, &h.sigint);
 	ev_signal_start(h.loop, &h.sighup);
-	if (headless_up(&h, cfg, &e) == -1) {
+	if (headless_switch(&h, cfg, &e) == -1) {
 		log_msg(LL_ERR, "%s", e.msg);
 		rc = e.code != 0 ? e.code : EXIT_SOFTWARE;
-	} else
+	} else {
 		ev_run(h.loop, 0);
-	headless_down(&h);
-	if (h.owned != NULL) {
-		config_free(h.owned);
-		free(h.owned);
+		rc = h.rc;
 	}
+	headless_down(&h);
+	headless_config_free(h.owned);
 	ev_signal_stop(h.loop, &h.sigterm);
 	ev_signal_stop(h.loop, &h.sigint);
 	ev_signal_stop(h.loop, &h.sighup);

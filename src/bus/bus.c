@@ -13,7 +13,9 @@
  * bus_*: a worker thread per bus that owns the link. The loop thread queues
  * jobs (bus_submit) and gets them back, with results filled in, through an
  * ev_async: libmodbus blocks, so it never runs on the loop. A device that
- * fails (USB adapter pulled, gateway gone) is reopened with back-off.
+ * fails (USB adapter pulled, gateway gone) is reopened with back-off. A
+ * configuration reload hands a running bus, line open, to the next engine
+ * (bus_pause, bus_hand_over; bus_link_same says when it may).
  *
  * bus_write_check is the one write guard; what is polled and how often is
  * poll.c's and engine.c's business.
@@ -22,6 +24,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,6 +70,84 @@ bus_link_set_timeout(struct bus_link *l, int timeout_ms)
 	if (l->ctx != NULL)
 		modbus_set_response_timeout(l->ctx, (uint32_t)timeout_ms / 1000,
 		    (uint32_t)(timeout_ms % 1000) * 1000);
+}
+
+/* Two optional strings of a bus_conf: NULL is "". */
+static int
+bus_str_same(const char *a, const char *b)
+{
+	return strcmp(a != NULL ? a : "", b != NULL ? b : "") == 0;
+}
+
+/* Is a link opened with a's settings the one b asks for? (see bus.h) */
+int
+bus_link_same(const struct bus_conf *a, const struct bus_conf *b)
+{
+	if (a->type != b->type)
+		return 0;
+	if (bus_is_net(a))	/* the far line's settings apply live */
+		return bus_str_same(a->host, b->host) && a->port == b->port;
+	return bus_str_same(a->device, b->device) && a->baud == b->baud &&
+	    (a->parity ? a->parity : 'N') == (b->parity ? b->parity : 'N') &&
+	    (a->stop_bits ? a->stop_bits : 1) ==
+	    (b->stop_bits ? b->stop_bits : 1);
+}
+
+/* Append ", what" (or "what" first) to buf. */
+static void __attribute__((format(printf, 3, 4)))
+bus_change_add(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t	n = strlen(buf);
+	va_list	ap;
+
+	if (n + 2 >= len)
+		return;
+	if (n > 0) {
+		memcpy(buf + n, ", ", 3);
+		n += 2;
+	}
+	va_start(ap, fmt);
+	vsnprintf(buf + n, len - n, fmt, ap);
+	va_end(ap);
+}
+
+/* What differs from a to b, the name left out (see bus.h). */
+void
+bus_conf_changes(const struct bus_conf *a, const struct bus_conf *b,
+    char *buf, size_t len)
+{
+	if (len == 0)
+		return;
+	buf[0] = '\0';
+	if (a->type != b->type)
+		bus_change_add(buf, len, "type %s -> %s", bus_type_name(a->type),
+		    bus_type_name(b->type));
+	if ((a->type == BUS_RTU || b->type == BUS_RTU) &&
+	    !bus_str_same(a->device, b->device))
+		bus_change_add(buf, len, "device %s -> %s", a->device ?
+		    a->device : "none", b->device ? b->device : "none");
+	if ((bus_is_net(a) || bus_is_net(b)) && !bus_str_same(a->host, b->host))
+		bus_change_add(buf, len, "host %s -> %s", a->host ? a->host :
+		    "none", b->host ? b->host : "none");
+	if ((bus_is_net(a) || bus_is_net(b)) && a->port != b->port)
+		bus_change_add(buf, len, "port %d -> %d", a->port, b->port);
+	if (bus_has_line(a) && bus_has_line(b)) {
+		if (a->baud != b->baud)
+			bus_change_add(buf, len, "baud %d -> %d", a->baud,
+			    b->baud);
+		if ((a->parity ? a->parity : 'N') !=
+		    (b->parity ? b->parity : 'N'))
+			bus_change_add(buf, len, "parity %s -> %s",
+			    bus_parity_name(a->parity),
+			    bus_parity_name(b->parity));
+		if ((a->stop_bits ? a->stop_bits : 1) !=
+		    (b->stop_bits ? b->stop_bits : 1))
+			bus_change_add(buf, len, "stop bits %d -> %d",
+			    a->stop_bits, b->stop_bits);
+	}
+	if (a->timeout_ms != b->timeout_ms)
+		bus_change_add(buf, len, "timeout %d -> %d ms", a->timeout_ms,
+		    b->timeout_ms);
 }
 
 /* Open the device or connect; on failure say which and why. */
@@ -695,13 +776,15 @@ bus_job_guard(struct bus_job *j, enum bus_write_kind kind, int writes_on,
 	return 0;
 }
 
+/* 1 when the job in progress ends after this transaction: the bus stops,
+ * or is being handed over (bus_pause). */
 static int
-bus_stopping(struct bus *b)
+bus_yield(struct bus *b)
 {
 	int	s;
 
 	pthread_mutex_lock(&b->mu);
-	s = b->stopping;
+	s = b->stopping || b->pausing;
 	pthread_mutex_unlock(&b->mu);
 	return s;
 }
@@ -786,7 +869,7 @@ bus_run_job(struct bus *b, struct bus_job *j)
 	j->conn_gen = b->conn_gen;
 	for (i = 0; i < j->nx; i++) {
 		x = &j->x[i];
-		if (bus_stopping(b))
+		if (bus_yield(b))
 			break;
 		if (x->write && !j->guarded) {
 			x->ran = 1;	/* refused: only the guard makes writes */
@@ -819,9 +902,11 @@ bus_worker(void *arg)
 
 	pthread_mutex_lock(&b->mu);
 	for (;;) {
-		while (!b->stopping && (b->held || TAILQ_EMPTY(&b->todo))) {
-			if (b->held && !b->released) {
+		while (!b->stopping && (b->pausing || b->held ||
+		    TAILQ_EMPTY(&b->todo))) {
+			if (!b->pausing && b->held && !b->released) {
 				/* let the other user have the device */
+				b->running = 1;
 				pthread_mutex_unlock(&b->mu);
 				bus_link_close(&b->link);
 				pthread_mutex_lock(&b->mu);
@@ -829,6 +914,8 @@ bus_worker(void *arg)
 				b->connected = 0;
 				bus_strlcpy(b->conn_error, "line held for "
 				    "commissioning", sizeof b->conn_error);
+				b->running = 0;
+				pthread_cond_broadcast(&b->idle_cv);
 				pthread_mutex_unlock(&b->mu);
 				ev_async_send(b->loop, &b->wake);
 				pthread_mutex_lock(&b->mu);
@@ -845,10 +932,13 @@ bus_worker(void *arg)
 		j = TAILQ_FIRST(&b->todo);
 		TAILQ_REMOVE(&b->todo, j, entry);
 		b->queued--;
+		b->running = 1;
 		pthread_mutex_unlock(&b->mu);
 		bus_run_job(b, j);
 		pthread_mutex_lock(&b->mu);
 		TAILQ_INSERT_TAIL(&b->done, j, entry);
+		b->running = 0;
+		pthread_cond_broadcast(&b->idle_cv);
 		pthread_mutex_unlock(&b->mu);
 		ev_async_send(b->loop, &b->wake);
 		pthread_mutex_lock(&b->mu);
@@ -858,12 +948,29 @@ bus_worker(void *arg)
 	return NULL;
 }
 
-/* Hand finished jobs to their owner, on the loop thread. */
+/* Hand every finished job to the owner (result_fn), on the loop thread. */
+static void
+bus_deliver(struct bus *b)
+{
+	struct bus_job	*j;
+
+	for (;;) {
+		pthread_mutex_lock(&b->mu);
+		j = TAILQ_FIRST(&b->done);
+		if (j != NULL)
+			TAILQ_REMOVE(&b->done, j, entry);
+		pthread_mutex_unlock(&b->mu);
+		if (j == NULL)
+			break;
+		b->result_fn(b->result_arg, j);
+	}
+}
+
+/* The worker finished a job or closed a lent line (loop thread). */
 static void
 bus_wake_cb(struct ev_loop *loop, ev_async *w, int revents)
 {
 	struct bus	*b = container_of(w, struct bus, wake);
-	struct bus_job	*j;
 	void		(*fn)(void *);
 	void		*fn_arg;
 	int		 fire;
@@ -879,16 +986,7 @@ bus_wake_cb(struct ev_loop *loop, ev_async *w, int revents)
 	pthread_mutex_unlock(&b->mu);
 	if (fire)
 		fn(fn_arg);
-	for (;;) {
-		pthread_mutex_lock(&b->mu);
-		j = TAILQ_FIRST(&b->done);
-		if (j != NULL)
-			TAILQ_REMOVE(&b->done, j, entry);
-		pthread_mutex_unlock(&b->mu);
-		if (j == NULL)
-			break;
-		b->result_fn(b->result_arg, j);
-	}
+	bus_deliver(b);
 }
 
 int
@@ -902,7 +1000,8 @@ bus_init(struct bus *b, struct ev_loop *loop, const struct bus_conf *conf,
 		b->link.name_kind = 1;
 	}
 	if (pthread_mutex_init(&b->mu, NULL) != 0 ||
-	    pthread_cond_init(&b->cv, NULL) != 0)
+	    pthread_cond_init(&b->cv, NULL) != 0 ||
+	    pthread_cond_init(&b->idle_cv, NULL) != 0)
 		return err_set(e, "bus %s: cannot create its lock", conf->name);
 	TAILQ_INIT(&b->todo);
 	TAILQ_INIT(&b->done);
@@ -940,6 +1039,16 @@ bus_submit(struct bus *b, struct bus_job *j)
 	pthread_mutex_unlock(&b->mu);
 }
 
+/* Ask the worker to stop; bus_stop joins it (see bus.h). */
+void
+bus_quit(struct bus *b)
+{
+	pthread_mutex_lock(&b->mu);
+	b->stopping = 1;
+	pthread_cond_signal(&b->cv);
+	pthread_mutex_unlock(&b->mu);
+}
+
 /* Stop and join the worker; hand every job back (see bus.h). */
 void
 bus_stop(struct bus *b)
@@ -947,10 +1056,7 @@ bus_stop(struct bus *b)
 	struct bus_job	*j;
 
 	if (b->started) {
-		pthread_mutex_lock(&b->mu);
-		b->stopping = 1;
-		pthread_cond_signal(&b->cv);
-		pthread_mutex_unlock(&b->mu);
+		bus_quit(b);
 		pthread_join(b->thread, NULL);
 		ev_async_stop(b->loop, &b->wake);
 		b->started = 0;
@@ -973,6 +1079,61 @@ bus_release(struct bus *b)
 	bus_link_close(&b->link);
 	pthread_mutex_destroy(&b->mu);
 	pthread_cond_destroy(&b->cv);
+	pthread_cond_destroy(&b->idle_cv);
+}
+
+/* Ask the worker to run nothing more, for a hand-over (see bus.h). */
+void
+bus_pause(struct bus *b)
+{
+	pthread_mutex_lock(&b->mu);
+	b->pausing = 1;
+	pthread_mutex_unlock(&b->mu);
+}
+
+/*
+ * Give the bus to a new owner (see bus.h). The worker is parked on cv
+ * while pausing is set and running is 0, and it reads link.conf and the
+ * timeout only after taking mu again, so what is changed here under mu is
+ * what its next job sees. The jobs of the present owner go back to it
+ * before result_fn changes: none is lost, none is delivered to the new one.
+ */
+void
+bus_hand_over(struct bus *b, const struct bus_conf *conf, bus_result_fn *fn,
+    void *arg)
+{
+	struct bus_job	*j;
+
+	pthread_mutex_lock(&b->mu);
+	b->pausing = 1;
+	while (b->running)	/* at most one request's timeout */
+		pthread_cond_wait(&b->idle_cv, &b->mu);
+	while ((j = TAILQ_FIRST(&b->todo)) != NULL) {
+		TAILQ_REMOVE(&b->todo, j, entry);
+		TAILQ_INSERT_TAIL(&b->done, j, entry);
+	}
+	b->queued = 0;
+	pthread_mutex_unlock(&b->mu);
+	bus_deliver(b);
+	pthread_mutex_lock(&b->mu);
+	b->link.conf = conf;
+	bus_link_set_timeout(&b->link, conf->timeout_ms);
+	b->result_fn = fn;
+	b->result_arg = arg;
+	b->pausing = 0;
+	pthread_cond_signal(&b->cv);
+	pthread_mutex_unlock(&b->mu);
+}
+
+int
+bus_running(struct bus *b)
+{
+	int	r;
+
+	pthread_mutex_lock(&b->mu);
+	r = b->started && !b->stopping && !b->held;
+	pthread_mutex_unlock(&b->mu);
+	return r;
 }
 
 /* Hold or release the line (see bus.h). Loop thread. */

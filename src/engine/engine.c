@@ -12,6 +12,7 @@
  * and a timer that fires while it is still queued only counts an overrun.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,8 +63,7 @@ struct eng_job_room {
 struct ebus {
 	struct engine	*eng;
 	int		 index;
-	struct bus	 bus;
-	int		 inited;
+	struct bus	*bus;		/* owned; NULL once handed over */
 	struct bus_view	 view;
 	uint64_t	 plain_cycles;	/* cycles without identification */
 	uint64_t	 plain_run_us;	/* their worker time */
@@ -241,7 +241,7 @@ eng_submit_cycle(struct mstate *ms)
 		ms->slow_next_ms = now + eng->plan.slow_every_ms;
 	}
 	ms->busy = 1;
-	bus_submit(&eng_bus_of(eng, ms->index)->bus, j);
+	bus_submit(eng_bus_of(eng, ms->index)->bus, j);
 }
 
 /* Queue the probe of an offline meter: one small read. */
@@ -254,7 +254,7 @@ eng_submit_probe(struct mstate *ms)
 
 	eng_job_add_set(j, &eng->plan.magic, &w);
 	ms->busy = 1;
-	bus_submit(&eng_bus_of(eng, ms->index)->bus, j);
+	bus_submit(eng_bus_of(eng, ms->index)->bus, j);
 }
 
 /*
@@ -370,7 +370,7 @@ eng_bus_refresh(struct engine *eng, struct ebus *eb)
 	uint64_t	round = 0;
 	int		i;
 
-	bus_conn_state(&eb->bus, &eb->view.connected, eb->view.last_error,
+	bus_conn_state(eb->bus, &eb->view.connected, eb->view.last_error,
 	    sizeof eb->view.last_error, &gen);
 	for (i = 0; i < eng->cfg->nmeters; i++)
 		if (eng->cfg->meters[i].bus == eb->index &&
@@ -625,10 +625,14 @@ engine_new_flags(struct ev_loop *loop, const struct config *cfg,
 		eb->index = i;
 		eb->view.conf = &cfg->buses[i];
 		stats_init(&eb->view.stats, now);
-		if (bus_init(&eb->bus, loop, &cfg->buses[i], eng_job_done, eb,
-		    e) == -1)
+		if ((eb->bus = malloc(sizeof *eb->bus)) == NULL)
+			goto nomem;
+		if (bus_init(eb->bus, loop, &cfg->buses[i], eng_job_done, eb,
+		    e) == -1) {
+			free(eb->bus);
+			eb->bus = NULL;
 			goto fail;
-		eb->inited = 1;
+		}
 	}
 	for (i = 0; i < cfg->nmeters; i++) {
 		struct mstate *ms = &eng->ms[i];
@@ -667,32 +671,53 @@ engine_start(struct engine *eng, struct err *e)
 
 	if (eng->started)
 		return 0;
-	for (i = 0; i < eng->cfg->nbuses; i++)
-		if (bus_start(&eng->buses[i].bus, e) == -1) {
+	for (i = 0; i < eng->cfg->nbuses; i++)	/* a bus taken over runs */
+		if (bus_start(eng->buses[i].bus, e) == -1) {
 			engine_stop(eng);
 			return -1;
 		}
 	eng->started = 1;
-	for (i = 0; i < eng->cfg->nmeters; i++)
+	for (i = 0; i < eng->cfg->nmeters; i++) {
 		ev_timer_start(eng->loop, &eng->ms[i].poll);
+		if (eng->meters[i].offline)	/* taken over given up */
+			eng_arm(&eng->ms[i], (struct meter_next){
+			    .action = MA_PROBE,
+			    .delay_ms = eng->meters[i].probe_ms });
+	}
 	return 0;
 }
 
+/* Stop scheduling: the timers, and results are not applied any more. */
+static void
+eng_halt(struct engine *eng)
+{
+	int	i;
+
+	if (eng->stopping)
+		return;
+	eng->stopping = 1;
+	for (i = 0; eng->ms != NULL && i < eng->cfg->nmeters; i++) {
+		ev_timer_stop(eng->loop, &eng->ms[i].poll);
+		ev_timer_stop(eng->loop, &eng->ms[i].probe);
+	}
+}
+
+/* Every worker is asked first, then each joined: the wait is the longest
+ * request in progress, not their sum. */
 void
 engine_stop(struct engine *eng)
 {
 	int	i;
 
-	if (eng == NULL || eng->stopping)
+	if (eng == NULL)
 		return;
-	eng->stopping = 1;
-	for (i = 0; i < eng->cfg->nmeters; i++) {
-		ev_timer_stop(eng->loop, &eng->ms[i].poll);
-		ev_timer_stop(eng->loop, &eng->ms[i].probe);
-	}
+	eng_halt(eng);
 	for (i = 0; i < eng->cfg->nbuses; i++)
-		if (eng->buses[i].inited)
-			bus_stop(&eng->buses[i].bus);
+		if (eng->buses[i].bus != NULL)
+			bus_quit(eng->buses[i].bus);
+	for (i = 0; i < eng->cfg->nbuses; i++)
+		if (eng->buses[i].bus != NULL)
+			bus_stop(eng->buses[i].bus);
 }
 
 void
@@ -705,8 +730,10 @@ engine_free(struct engine *eng)
 	if (eng->buses != NULL) {
 		engine_stop(eng);
 		for (i = 0; i < eng->cfg->nbuses; i++)
-			if (eng->buses[i].inited)
-				bus_release(&eng->buses[i].bus);
+			if (eng->buses[i].bus != NULL) {
+				bus_release(eng->buses[i].bus);
+				free(eng->buses[i].bus);
+			}
 	}
 	for (i = 0; eng->meters != NULL && i < eng->cfg->nmeters; i++)
 		meter_release(&eng->meters[i]);
@@ -715,6 +742,204 @@ engine_free(struct engine *eng)
 	free(eng->ms);
 	free(eng->buses);
 	free(eng);
+}
+
+/*
+ * Which bus of old each bus of eng keeps (from[i], -1 for none): one of
+ * the same link (bus_link_same) whose worker runs, the one of the same name
+ * first, then any (a bus renamed). taken[k]: old's bus k is kept.
+ */
+static void
+eng_match_buses(const struct engine *eng, const struct engine *old,
+    int *from, int *taken)
+{
+	const struct config	*nc = eng->cfg, *oc = old->cfg;
+	int			 usable[CONFIG_MAX_BUSES];
+	int			 i, k, pass;
+
+	for (k = 0; k < oc->nbuses; k++) {
+		taken[k] = 0;
+		usable[k] = old->buses[k].bus != NULL &&
+		    bus_running(old->buses[k].bus);
+	}
+	for (i = 0; i < nc->nbuses; i++)
+		from[i] = -1;
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < nc->nbuses; i++)
+			for (k = 0; from[i] < 0 && k < oc->nbuses; k++)
+				if (usable[k] && !taken[k] &&
+				    bus_link_same(&oc->buses[k], &nc->buses[i]) &&
+				    (pass == 1 || strcmp(oc->buses[k].name,
+				    nc->buses[i].name) == 0)) {
+					from[i] = k;
+					taken[k] = 1;
+				}
+}
+
+/*
+ * Bus fr of the old engine becomes bus to of the new one: its worker,
+ * connection and line statistics. The fresh bus engine_new made for to,
+ * never started, is released.
+ */
+static void
+eng_take_bus(struct ebus *to, struct ebus *fr)
+{
+	struct bus	*fresh = to->bus;
+
+	bus_hand_over(fr->bus, to->view.conf, eng_job_done, to);
+	to->bus = fr->bus;
+	fr->bus = NULL;
+	bus_release(fresh);
+	free(fresh);
+	to->view.stats = fr->view.stats;
+	to->plain_cycles = fr->plain_cycles;
+	to->plain_run_us = fr->plain_run_us;
+	to->plain_wire_us = fr->plain_wire_us;
+}
+
+/*
+ * A meter of eng on a bus taken over, at an address a meter of old had on
+ * it, is the same device on the same connection: its state (values and
+ * statistics, identification, status and back-off) comes over, so it is
+ * not identified again and keeps its history. The two structs swap, so
+ * each engine still frees what it holds. Returns how many came over.
+ */
+static int
+eng_take_meters(struct engine *eng, struct engine *old, const int *from)
+{
+	const struct config	*nc = eng->cfg, *oc = old->cfg;
+	unsigned char		 taken[CONFIG_MAX_METERS];
+	struct meter		 tmp;
+	int			 i, j, n = 0;
+
+	/* the same plan makes the same layout; if not, nothing to share */
+	if (memcmp(eng->layout.slot, old->layout.slot,
+	    sizeof eng->layout.slot) != 0 || memcmp(eng->layout.tslot,
+	    old->layout.tslot, sizeof eng->layout.tslot) != 0 ||
+	    eng->layout.nslots != old->layout.nslots ||
+	    eng->layout.ntrends != old->layout.ntrends)
+		return 0;
+	memset(taken, 0, sizeof taken);
+	for (i = 0; i < nc->nmeters; i++) {
+		if (from[nc->meters[i].bus] < 0)
+			continue;
+		for (j = 0; j < oc->nmeters; j++)
+			if (!taken[j] && oc->meters[j].bus ==
+			    from[nc->meters[i].bus] &&
+			    oc->meters[j].address == nc->meters[i].address)
+				break;
+		if (j == oc->nmeters)
+			continue;
+		taken[j] = 1;
+		tmp = eng->meters[i];
+		eng->meters[i] = old->meters[j];
+		old->meters[j] = tmp;
+		eng->meters[i].conf = &nc->meters[i];
+		eng->meters[i].index = i;
+		eng->meters[i].layout = &eng->layout;
+		old->meters[j].conf = &oc->meters[j];
+		old->meters[j].index = j;
+		old->meters[j].layout = &old->layout;
+		eng->ms[i].overruns = old->ms[j].overruns;
+		eng->ms[i].last_run_us = old->ms[j].last_run_us;
+		eng->ms[i].slow_next_ms = old->ms[j].slow_next_ms;
+		n++;
+	}
+	return n;
+}
+
+/* Append ", what" ("what" first) to buf. */
+static void __attribute__((format(printf, 3, 4)))
+eng_say(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t	n = strlen(buf);
+	va_list	ap;
+
+	if (n + 2 >= len)
+		return;
+	if (n > 0) {
+		memcpy(buf + n, ", ", 3);
+		n += 2;
+	}
+	va_start(ap, fmt);
+	vsnprintf(buf + n, len - n, fmt, ap);
+	va_end(ap);
+}
+
+/* The bus of cfg named name, or -1. */
+static int
+eng_bus_named(const struct config *cfg, const char *name)
+{
+	int	i;
+
+	for (i = 0; i < cfg->nbuses; i++)
+		if (strcmp(cfg->buses[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+/* What became of each bus, for the log (engine_take_over). */
+static void
+eng_take_summary(const struct engine *eng, const struct engine *old,
+    const int *from, const int *taken, int nmeters, char *sum, size_t len)
+{
+	const struct config	*nc = eng->cfg, *oc = old->cfg;
+	const struct bus_conf	*nb, *ob;
+	char			 ch[160];
+	int			 i, k, renamed;
+
+	sum[0] = '\0';
+	for (i = 0; i < nc->nbuses; i++) {
+		nb = &nc->buses[i];
+		if (from[i] >= 0) {
+			ob = &oc->buses[from[i]];
+			bus_conf_changes(ob, nb, ch, sizeof ch);
+			renamed = strcmp(ob->name, nb->name) != 0;
+			eng_say(sum, len, "bus %s kept (connection open%s%s%s%s)",
+			    nb->name, renamed ? "; was bus " : "",
+			    renamed ? ob->name : "", ch[0] ? "; " : "", ch);
+		} else if ((k = eng_bus_named(oc, nb->name)) >= 0 &&
+		    !taken[k]) {
+			bus_conf_changes(&oc->buses[k], nb, ch, sizeof ch);
+			eng_say(sum, len, "bus %s reopened (%s)", nb->name,
+			    ch[0] ? ch : "connection made anew");
+		} else
+			eng_say(sum, len, "bus %s opened", nb->name);
+	}
+	for (k = 0; k < oc->nbuses; k++)
+		if (!taken[k] && eng_bus_named(nc, oc->buses[k].name) < 0)
+			eng_say(sum, len, "bus %s closed", oc->buses[k].name);
+	if (sum[0] == '\0')
+		snprintf(sum, len, "no bus");
+	if (strlen(sum) + 40 < len)
+		snprintf(sum + strlen(sum), len - strlen(sum), "; %d meter%s "
+		    "kept %s state", nmeters, nmeters == 1 ? "" : "s",
+		    nmeters == 1 ? "its" : "their");
+}
+
+/* A configuration reload: take over what old can give (see engine.h). */
+void
+engine_take_over(struct engine *eng, struct engine *old, char *sum,
+    size_t len)
+{
+	int	from[CONFIG_MAX_BUSES], taken[CONFIG_MAX_BUSES];
+	int	i, n;
+
+	eng_halt(old);	/* a cycle cut short is not applied to its meter */
+	eng_match_buses(eng, old, from, taken);
+	for (i = 0; i < eng->cfg->nbuses; i++)	/* every worker at once */
+		if (from[i] >= 0)
+			bus_pause(old->buses[from[i]].bus);
+	for (i = 0; i < eng->cfg->nbuses; i++)
+		if (from[i] >= 0)
+			eng_take_bus(&eng->buses[i], &old->buses[from[i]]);
+	n = eng_take_meters(eng, old, from);
+	for (i = 0; i < eng->cfg->nbuses; i++)
+		if (from[i] >= 0)
+			eng_bus_refresh(eng, &eng->buses[i]);
+	engine_stop(old);	/* the buses not kept close */
+	if (sum != NULL && len > 0)
+		eng_take_summary(eng, old, from, taken, n, sum, len);
 }
 
 int
@@ -798,9 +1023,9 @@ engine_hold_bus(struct engine *eng, int b, int on, void (*released)(void *),
 	int	i;
 
 	if (eng == NULL || b < 0 || b >= eng->cfg->nbuses ||
-	    !eng->buses[b].inited)
+	    eng->buses[b].bus == NULL)
 		return -1;
-	bus_hold(&eng->buses[b].bus, on, released, arg);
+	bus_hold(eng->buses[b].bus, on, released, arg);
 	/* the line was someone else's: whoever answers now, identify it */
 	for (i = 0; !on && i < eng->cfg->nmeters; i++)
 		if (eng->cfg->meters[i].bus == b)
@@ -875,7 +1100,7 @@ engine_bus_ever_open(const struct engine *eng, int bus)
 
 	if (bus < 0 || bus >= eng->cfg->nbuses)
 		return 0;
-	bus_conn_state(&eng->buses[bus].bus, &connected, NULL, 0, &gen);
+	bus_conn_state(eng->buses[bus].bus, &connected, NULL, 0, &gen);
 	return gen > 0;
 }
 
@@ -934,7 +1159,7 @@ eng_submit_req(struct engine *eng, int meter, struct bus_job *j,
 	    eng_write_target_ok(eng, meter, e) == -1)
 		return -1;
 	j->ctx = rq;
-	bus_submit(&eng_bus_of(eng, meter)->bus, j);
+	bus_submit(eng_bus_of(eng, meter)->bus, j);
 	return 0;
 }
 

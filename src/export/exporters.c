@@ -42,6 +42,35 @@ fail:
 	return -1;
 }
 
+/* Carry over, close and open the exporters for a reload (consumer.h). */
+int
+exporters_reopen(struct exporters *x, struct ev_loop *loop, struct engine *eng,
+    const struct config *cfg, struct err *e)
+{
+	const struct exporter_ops	*ops;
+	int				 i;
+
+	for (i = 0; (ops = exporter_table[i]) != NULL; i++) {
+		if (x->state[i] != NULL && (ops->rebind == NULL ||
+		    ops->rebind(x->state[i], eng, cfg) == -1)) {
+			ops->close(x->state[i]);	/* before its successor */
+			x->state[i] = NULL;
+		}
+		if (x->state[i] == NULL && ops->open(&x->state[i], loop, eng,
+		    cfg, e) == -1)
+			goto fail;
+		if (x->state[i] != NULL && engine_add_consumer(eng,
+		    ops->consumer, x->state[i]) == -1) {
+			err_set(e, "%s: too many consumers", ops->name);
+			goto fail;
+		}
+	}
+	return 0;
+fail:
+	exporters_close(x);
+	return -1;
+}
+
 /* Close every exporter that runs (the engine must be stopped first). */
 void
 exporters_close(struct exporters *x)

@@ -11,7 +11,9 @@
  * under one mutex; the loop builds into a text no one holds, then swaps it
  * in; a scrape takes a reference to the current one and MHD drops it when
  * the response is sent. Nothing is allocated per scrape once the pool of
- * texts has grown to the number of concurrent scrapes.
+ * texts has grown to the number of concurrent scrapes. A configuration
+ * reload that keeps the listen address keeps the server and its socket
+ * (prom_rebind): scrapes go on being answered through it.
  *
  * Names follow Prometheus' conventions: base units, counters end in _total,
  * energies in joules from the 10 Wh registers (exact: 10 Wh = 36000 J),
@@ -140,6 +142,7 @@ struct prom {
 	int			 rounds;	/* since the last watchdog tick */
 	char			*textfile;
 	int			 textfile_failing;
+	char			*listen;	/* the HTTP server's, or NULL */
 	struct MHD_Daemon	*mhd;
 	pthread_mutex_t		 lock;		/* refs, cur */
 	struct prom_text	*texts[PROM_TEXTS_MAX];
@@ -837,6 +840,7 @@ prom_close(void *state)
 	pthread_mutex_destroy(&p->lock);
 	free(p->last_ok_wall_ms);
 	free(p->textfile);
+	free(p->listen);
 	free(p);
 }
 
@@ -878,6 +882,8 @@ prom_open(void **state, struct ev_loop *loop, struct engine *eng,
 		if ((p->textfile = strdup(pc->textfile)) == NULL)
 			goto nomem;
 	}
+	if (pc->listen != NULL && (p->listen = strdup(pc->listen)) == NULL)
+		goto nomem;
 	if (pc->listen != NULL && (mhd_api_load(e) == -1 ||
 	    prom_http_start(p, pc->listen, e) == -1))
 		goto fail;
@@ -900,6 +906,78 @@ fail:
 	return -1;
 }
 
+/* Two optional strings of a section: NULL is "". */
+static int
+prom_same(const char *a, const char *b)
+{
+	return strcmp(a != NULL ? a : "", b != NULL ? b : "") == 0;
+}
+
+/* Meter a of ca and b of cb have the same labels: the same series. */
+static int
+prom_same_series(const struct config *ca, const struct meter_conf *a,
+    const struct config *cb, const struct meter_conf *b)
+{
+	return a->address == b->address && strcmp(a->name, b->name) == 0 &&
+	    strcmp(ca->buses[a->bus].name, cb->buses[b->bus].name) == 0;
+}
+
+/*
+ * exporter_ops.rebind: a reload that keeps the listen address keeps the
+ * HTTP server, so no scrape is refused meanwhile; the textfile and the
+ * watchdog follow the new section. A meter with the labels of one of the
+ * engine served so far keeps its last success time. The text is built
+ * again at once: a meter removed leaves it, one added shows up 0.
+ */
+static int
+prom_rebind(void *state, struct engine *eng, const struct config *cfg)
+{
+	struct prom		*p = state;
+	const struct prom_conf	*pc = &cfg->prometheus;
+	const struct config	*oc = engine_config(p->eng);
+	int64_t			*ok;
+	char			*tf = NULL;
+	double			 period;
+	int			 i, j;
+
+	if (pc->line == 0 || !prom_same(pc->listen, p->listen))
+		return -1;
+	ok = calloc(cfg->nmeters > 0 ? (size_t)cfg->nmeters : 1, sizeof *ok);
+	if (ok == NULL || (pc->textfile != NULL &&
+	    (tf = strdup(pc->textfile)) == NULL)) {
+		free(ok);
+		return -1;
+	}
+	for (i = 0; i < cfg->nmeters; i++)
+		for (j = 0; j < p->nmeters; j++)
+			if (prom_same_series(cfg, &cfg->meters[i], oc,
+			    &oc->meters[j])) {
+				ok[i] = p->last_ok_wall_ms[j];
+				break;
+			}
+	free(p->last_ok_wall_ms);
+	p->last_ok_wall_ms = ok;
+	p->nmeters = cfg->nmeters;
+	p->eng = eng;
+	if (!prom_same(tf, p->textfile))
+		p->textfile_failing = 0;
+	free(p->textfile);
+	p->textfile = tf;
+	/* the labels were made for the old engine (the scrapes read s only) */
+	for (i = 0; i < p->ntexts; i++)
+		pb_free_labels(&p->texts[i]->b);
+	period = prom_min_period_s(cfg);
+	ev_timer_stop(p->loop, &p->watchdog);
+	ev_timer_set(&p->watchdog, period, period);
+	ev_timer_start(p->loop, &p->watchdog);
+	p->rounds = 0;
+	prom_build(p);
+	if (p->listen != NULL)
+		log_msg(LL_INFO, "prometheus: http://%s/metrics kept open",
+		    p->listen);
+	return 0;
+}
+
 static const struct consumer_ops prom_consumer = {
 	.name = "prometheus",
 	.cycle = prom_cycle,
@@ -910,5 +988,6 @@ const struct exporter_ops exporter_prometheus = {
 	.name = "prometheus",
 	.open = prom_open,
 	.close = prom_close,
+	.rebind = prom_rebind,
 	.consumer = &prom_consumer,
 };
