@@ -44,6 +44,7 @@ bus_net_probe(const struct bus_conf *conf, enum bus_type type, int unit,
 	struct bus_conf		 c = *conf;
 	struct bus_link		 l;
 	struct bus_xfer		 x;
+	uint16_t		 words[BUS_MAX_WORDS];
 	struct err		 e;
 	int			 rc;
 
@@ -54,6 +55,7 @@ bus_net_probe(const struct bus_conf *conf, enum bus_type type, int unit,
 	memset(&x, 0, sizeof x);
 	x.addr = magic->addr;
 	x.count = magic->count;
+	x.words = words;
 	rc = bus_link_xfer(&l, unit, &x);
 	bus_link_close(&l);
 	if (rc == -1)	/* closed by the peer, or not this framing at all */

@@ -39,6 +39,7 @@ struct scan {
 	struct scan_params	 p;
 	char			 device[256], host[256], name[8];
 	struct bus_conf		 conf;
+	uint16_t		 words[BUS_MAX_WORDS];	/* of the last read */
 	struct bus_link		 link;		/* worker only */
 	struct scan_cbs		 cbs;
 	pthread_t		 thread;
@@ -152,6 +153,7 @@ scan_read(struct scan *s, int unit, enum reg_id first, enum reg_id last,
 		memset(x, 0, sizeof *x);
 		x->addr = a->addr;
 		x->count = b->addr + b->count - a->addr;
+		x->words = s->words;
 		if (bus_link_xfer(&s->link, unit, x) == -1)
 			return -1;
 		if (x->strays > 0)
