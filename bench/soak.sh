@@ -11,11 +11,16 @@
 # a scrape of /metrics says are up. At the end it prints the least-squares
 # slope of RSS and of fds over the samples after the first minute.
 #
+# With HUP_EVERY=N (default 5; 0: never), every Nth sample also sends the
+# poller SIGHUP with the same file, so the reload path (buses and meters
+# handed to a new engine) is soaked too; the "reloads" column counts them.
+#
 # DURATION seconds (default 1800), INTERVAL seconds (default 60), OUT a
 # directory to keep soak.csv and the logs in. Not part of make check.
 . "$(dirname "$0")/lib.sh"
 DURATION=${DURATION:-1800}
 INTERVAL=${INTERVAL:-60}
+HUP_EVERY=${HUP_EVERY:-5}
 OUT=${OUT:-$B_TMP}
 mkdir -p "$OUT"
 PY=/usr/bin/python3
@@ -99,7 +104,8 @@ print(sum(1 for l in t.splitlines() if l.startswith("countis_meter_up{") and l.e
 }
 
 faults="dead slow=400 crc=50 exception=4 clear"
-echo "elapsed_s,rss_kib,fds,threads,cpu_s,cpu_pct,meters_up,fault_next" >"$OUT/soak.csv"
+echo "elapsed_s,rss_kib,fds,threads,cpu_s,cpu_pct,meters_up,fault_next,reloads" >"$OUT/soak.csv"
+hups=0
 t0=$(date +%s)
 set -- $(sample)
 prev_cpu=$4 prev_t=$t0
@@ -119,9 +125,13 @@ while :; do
 	k=$(( k + 1 ))
 	f=$(echo $faults | cut -d' ' -f$(( (k - 1) % 5 + 1 )))
 	up=$(scrape)
-	printf '%d,%d,%d,%d,%.2f,%s,%s,%s\n' $(( now - t0 )) "$1" "$2" "$3" \
+	printf '%d,%d,%d,%d,%.2f,%s,%s,%s,%d\n' $(( now - t0 )) "$1" "$2" "$3" \
 	    "$(awk -v c="$4" -v t=$tck 'BEGIN { print c / t }')" "$pct" "$up" "$f" \
-	    >>"$OUT/soak.csv"
+	    "$hups" >>"$OUT/soak.csv"
+	if [ "$HUP_EVERY" -gt 0 ] && [ $(( k % HUP_EVERY )) -eq 0 ]; then
+		kill -HUP $tui
+		hups=$(( hups + 1 ))
+	fi
 	for s in rtu1 rtu2 tcp1 tcp2; do
 		for u in 3 4; do
 			if [ "$f" = clear ]; then
@@ -138,6 +148,7 @@ kill -TERM $tui
 wait $tui
 rc=$?
 echo "soak: countis-tui --headless ended with status $rc" >&2
+echo "soak: $hups SIGHUP reloads, $(grep -c 'reload: configuration applied' "$OUT/headless.log") applied, $(grep 'reload: bus' "$OUT/headless.log" | grep -vc 'opened\|closed') with every bus kept" >&2
 
 cat "$OUT/soak.csv"
 # least squares over the samples after the first minute: slope per hour
