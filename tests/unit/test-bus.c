@@ -7,6 +7,7 @@
  * the new owner on the same connection.
  */
 #include <sys/socket.h>
+#include <poll.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
@@ -227,6 +228,27 @@ wait_running(struct bus *b)
 	return r;
 }
 
+/*
+ * Wait until the request of a job is on the wire: accept the bus's
+ * connection on lfd and wait for its bytes (5 s at most each). Returns the
+ * accepted descriptor, or -1.
+ */
+static int
+wait_request(int lfd)
+{
+	struct pollfd	p = { .fd = lfd, .events = POLLIN };
+	int		cfd;
+
+	if (poll(&p, 1, 5000) != 1 || (cfd = accept(lfd, NULL, NULL)) == -1)
+		return -1;
+	p.fd = cfd;
+	if (poll(&p, 1, 5000) != 1) {
+		close(cfd);
+		return -1;
+	}
+	return cfd;
+}
+
 /* Queued jobs go back to the old owner unrun; the new owner gets the rest. */
 static void
 test_bus__hand_over_queued(void)
@@ -282,7 +304,7 @@ test_bus__hand_over_in_flight(void)
 	struct bus_job	 j1, j2;
 	struct owner	 o1 = { 0, NULL }, o2 = { 0, NULL };
 	struct err	 e;
-	int		 port, lfd = silent_server(&port);
+	int		 port, lfd = silent_server(&port), cfd;
 	int64_t		 t0;
 
 	T_OK(lfd != -1);
@@ -294,6 +316,9 @@ test_bus__hand_over_in_flight(void)
 	t0 = clock_mono_ms();
 	bus_submit(&bus, &j1);
 	T_EQ_INT(wait_running(&bus), 1);
+	/* not only in the job: its request sent (not cut short before it) */
+	cfd = wait_request(lfd);
+	T_OK(cfd != -1);
 	bus_hand_over(&bus, &b, owner_fn, &o2);
 	T_OK(clock_mono_ms() - t0 >= 290);	/* it waited for the answer */
 	T_EQ_INT(o1.n, 1);
@@ -310,6 +335,8 @@ test_bus__hand_over_in_flight(void)
 	T_EQ_INT(o1.n, 1);
 	bus_release(&bus);
 	ev_loop_destroy(loop);
+	if (cfd != -1)
+		close(cfd);
 	close(lfd);
 }
 
