@@ -39,4 +39,12 @@ int	err_set(struct err *, const char *, ...)
 int	err_setc(struct err *, int code, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 
+/*
+ * Append ", item" (the item alone when buf is empty) to the NUL-terminated
+ * list in buf of len bytes, truncating; for messages that name several
+ * things ("bus a kept, bus b reopened").
+ */
+void	msg_list_add(char *buf, size_t len, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
+
 #endif

@@ -24,7 +24,6 @@
 
 #include <errno.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,24 +92,6 @@ bus_link_same(const struct bus_conf *a, const struct bus_conf *b)
 	    (b->stop_bits ? b->stop_bits : 1);
 }
 
-/* Append ", what" (or "what" first) to buf. */
-static void __attribute__((format(printf, 3, 4)))
-bus_change_add(char *buf, size_t len, const char *fmt, ...)
-{
-	size_t	n = strlen(buf);
-	va_list	ap;
-
-	if (n + 2 >= len)
-		return;
-	if (n > 0) {
-		memcpy(buf + n, ", ", 3);
-		n += 2;
-	}
-	va_start(ap, fmt);
-	vsnprintf(buf + n, len - n, fmt, ap);
-	va_end(ap);
-}
-
 /* What differs from a to b, the name left out (see bus.h). */
 void
 bus_conf_changes(const struct bus_conf *a, const struct bus_conf *b,
@@ -120,33 +101,33 @@ bus_conf_changes(const struct bus_conf *a, const struct bus_conf *b,
 		return;
 	buf[0] = '\0';
 	if (a->type != b->type)
-		bus_change_add(buf, len, "type %s -> %s", bus_type_name(a->type),
+		msg_list_add(buf, len, "type %s -> %s", bus_type_name(a->type),
 		    bus_type_name(b->type));
 	if ((a->type == BUS_RTU || b->type == BUS_RTU) &&
 	    !bus_str_same(a->device, b->device))
-		bus_change_add(buf, len, "device %s -> %s", a->device ?
+		msg_list_add(buf, len, "device %s -> %s", a->device ?
 		    a->device : "none", b->device ? b->device : "none");
 	if ((bus_is_net(a) || bus_is_net(b)) && !bus_str_same(a->host, b->host))
-		bus_change_add(buf, len, "host %s -> %s", a->host ? a->host :
+		msg_list_add(buf, len, "host %s -> %s", a->host ? a->host :
 		    "none", b->host ? b->host : "none");
 	if ((bus_is_net(a) || bus_is_net(b)) && a->port != b->port)
-		bus_change_add(buf, len, "port %d -> %d", a->port, b->port);
+		msg_list_add(buf, len, "port %d -> %d", a->port, b->port);
 	if (bus_has_line(a) && bus_has_line(b)) {
 		if (a->baud != b->baud)
-			bus_change_add(buf, len, "baud %d -> %d", a->baud,
+			msg_list_add(buf, len, "baud %d -> %d", a->baud,
 			    b->baud);
 		if ((a->parity ? a->parity : 'N') !=
 		    (b->parity ? b->parity : 'N'))
-			bus_change_add(buf, len, "parity %s -> %s",
+			msg_list_add(buf, len, "parity %s -> %s",
 			    bus_parity_name(a->parity),
 			    bus_parity_name(b->parity));
 		if ((a->stop_bits ? a->stop_bits : 1) !=
 		    (b->stop_bits ? b->stop_bits : 1))
-			bus_change_add(buf, len, "stop bits %d -> %d",
+			msg_list_add(buf, len, "stop bits %d -> %d",
 			    a->stop_bits, b->stop_bits);
 	}
 	if (a->timeout_ms != b->timeout_ms)
-		bus_change_add(buf, len, "timeout %d -> %d ms", a->timeout_ms,
+		msg_list_add(buf, len, "timeout %d -> %d ms", a->timeout_ms,
 		    b->timeout_ms);
 }
 

@@ -4,6 +4,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "err.h"
 
@@ -32,4 +33,21 @@ err_setc(struct err *e, int code, const char *fmt, ...)
 	va_end(ap);
 	e->code = code;
 	return -1;
+}
+
+void
+msg_list_add(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t	n = strlen(buf);
+	va_list	ap;
+
+	if (n + 2 >= len)
+		return;
+	if (n > 0) {
+		memcpy(buf + n, ", ", 3);
+		n += 2;
+	}
+	va_start(ap, fmt);
+	vsnprintf(buf + n, len - n, fmt, ap);
+	va_end(ap);
 }

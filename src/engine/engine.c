@@ -12,7 +12,6 @@
  * and a timer that fires while it is still queued only counts an overrun.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -848,24 +847,6 @@ eng_take_meters(struct engine *eng, struct engine *old, const int *from)
 	return n;
 }
 
-/* Append ", what" ("what" first) to buf. */
-static void __attribute__((format(printf, 3, 4)))
-eng_say(char *buf, size_t len, const char *fmt, ...)
-{
-	size_t	n = strlen(buf);
-	va_list	ap;
-
-	if (n + 2 >= len)
-		return;
-	if (n > 0) {
-		memcpy(buf + n, ", ", 3);
-		n += 2;
-	}
-	va_start(ap, fmt);
-	vsnprintf(buf + n, len - n, fmt, ap);
-	va_end(ap);
-}
-
 /* The bus of cfg named name, or -1. */
 static int
 eng_bus_named(const struct config *cfg, const char *name)
@@ -895,20 +876,22 @@ eng_take_summary(const struct engine *eng, const struct engine *old,
 			ob = &oc->buses[from[i]];
 			bus_conf_changes(ob, nb, ch, sizeof ch);
 			renamed = strcmp(ob->name, nb->name) != 0;
-			eng_say(sum, len, "bus %s kept (connection open%s%s%s%s)",
-			    nb->name, renamed ? "; was bus " : "",
-			    renamed ? ob->name : "", ch[0] ? "; " : "", ch);
+			msg_list_add(sum, len,
+			    "bus %s kept (connection open%s%s%s%s)", nb->name,
+			    renamed ? "; was bus " : "", renamed ? ob->name : "",
+			    ch[0] ? "; " : "", ch);
 		} else if ((k = eng_bus_named(oc, nb->name)) >= 0 &&
 		    !taken[k]) {
 			bus_conf_changes(&oc->buses[k], nb, ch, sizeof ch);
-			eng_say(sum, len, "bus %s reopened (%s)", nb->name,
+			msg_list_add(sum, len, "bus %s reopened (%s)", nb->name,
 			    ch[0] ? ch : "connection made anew");
 		} else
-			eng_say(sum, len, "bus %s opened", nb->name);
+			msg_list_add(sum, len, "bus %s opened", nb->name);
 	}
 	for (k = 0; k < oc->nbuses; k++)
 		if (!taken[k] && eng_bus_named(nc, oc->buses[k].name) < 0)
-			eng_say(sum, len, "bus %s closed", oc->buses[k].name);
+			msg_list_add(sum, len, "bus %s closed",
+			    oc->buses[k].name);
 	if (sum[0] == '\0')
 		snprintf(sum, len, "no bus");
 	if (strlen(sum) + 40 < len)
