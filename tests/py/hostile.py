@@ -334,6 +334,18 @@ class Peer:
             return bytes(pdu[:5]), addr, "-"
         return bytes([fc | 0x80, 1]), addr, "-"
 
+    def serve(self, unit, pdu):
+        """answer() with its fault counted and logged: (answer PDU,
+        address, fault or None), or None."""
+        got = self.answer(unit, pdu)
+        if got is None:
+            return None
+        rsp, addr, marks = got
+        f, k = self.fault_for(unit, addr)
+        log("unit %d 0x%04X #%d %s %s" % (unit, addr, k,
+                                          f.spec if f else "ok", marks))
+        return rsp, addr, f
+
     def values(self, f, rsp, addr):
         """rsp (an FC03 answer at addr) with the values fault f makes."""
         if rsp[0] != 3:
@@ -524,13 +536,10 @@ class TcpServer:
                 return
 
     def request(self, s, tid, unit, pdu):
-        got = self.peer.answer(unit, pdu)
+        got = self.peer.serve(unit, pdu)
         if got is None:
             return
-        rsp, addr, marks = got
-        f, k = self.peer.fault_for(unit, addr)
-        log("unit %d 0x%04X #%d %s %s" % (unit, addr, k,
-                                          f.spec if f else "ok", marks))
+        rsp, addr, f = got
         ptid, prsp = other_answer(self.prev, unit, addr) or (None, None)
         keep_answer(self.prev, unit, addr, (tid, rsp))
 
@@ -636,13 +645,10 @@ class RtuLine:
         the TCP connection's (None on a pty): link.fault(mode) takes its
         own faults (reset, halfopen) and says True when it dealt with the
         request, link.fin() closes it (FIN)."""
-        got = self.peer.answer(unit, pdu)
+        got = self.peer.serve(unit, pdu)
         if got is None:
             return
-        rsp, addr, marks = got
-        f, k = self.peer.fault_for(unit, addr)
-        log("unit %d 0x%04X #%d %s %s" % (unit, addr, k,
-                                          f.spec if f else "ok", marks))
+        rsp, addr, f = got
         prev = other_answer(self.prev, unit, addr)
         keep_answer(self.prev, unit, addr, rsp)
         now = time.monotonic()
